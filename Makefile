@@ -1,0 +1,27 @@
+# Every target creates .venv and installs the pinned requirements first, then runs the
+# invoke task of the same name (see tasks.py). `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+INVOKE := $(VENV)/bin/invoke
+
+.DEFAULT_GOAL := help
+.PHONY: help setup build rebuild serve test lint format clean publish linkcheck check \
+	new-session install-hooks bench bench-quick screenshots
+
+help:
+	@echo "make serve        build into output/ and serve http://127.0.0.1:8000 with live reload"
+	@echo "make test         run every test (lint, unit, build, links, browser)"
+	@echo "make build        build the site into output/"
+	@echo "make clean        remove output/"
+	@echo "make linkcheck    check external links live (network)"
+
+$(STAMP): requirements.txt tools/bootstrap_venv.py
+	$(PYTHON) tools/bootstrap_venv.py --venv $(VENV) --requirements requirements.txt
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+build rebuild serve test lint format clean publish linkcheck check new-session install-hooks \
+bench bench-quick screenshots: $(STAMP)
+	$(INVOKE) $@ $(ARGS)

@@ -1,0 +1,75 @@
+"""Pelican settings for local builds and `make serve`. publishconf.py extends them."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+SITENAME = "Healthcare Quality Graduate Programs"
+SITE_TAGLINE = "Graduate programs in healthcare quality, safety and clinical operations"
+SITE_DESCRIPTION = (
+    "Compare graduate programs in healthcare quality, patient safety and clinical service "
+    "operations, read what their faculty and leaders say, and join an information session."
+)
+AUTHOR = "Site editors"
+DEFAULT_LANG = "en"
+TIMEZONE = "America/New_York"
+
+# Links inside the site are root-relative; SITE_ABSOLUTE_URL is used where a full URL is
+# required (canonical links, Open Graph, feeds, calendar subscriptions).
+SITEURL = ""
+SITE_ABSOLUTE_URL = os.environ.get("SITE_ABSOLUTE_URL", "http://127.0.0.1:8000")
+
+# "Today" for everything that depends on the date (upcoming vs past sessions, feed windows).
+# One setting, overridable with the SITE_TODAY environment variable (YYYY-MM-DD).
+SITE_TODAY = os.environ.get("SITE_TODAY") or datetime.now(ZoneInfo(TIMEZONE)).date().isoformat()
+
+PATH = "content"
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["theme_helpers", "site_files", "programs"]
+
+# News are Pelican articles; About is a page. Programs, quotes and sessions are read by our
+# plugins from their own folders.
+ARTICLE_PATHS = ["news"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS: list[str] = []
+ARTICLE_URL = "news/{slug}/"
+ARTICLE_SAVE_AS = "news/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+INDEX_SAVE_AS = "news/index.html"
+DIRECT_TEMPLATES = ["index"]
+TEMPLATE_PAGES = {"home.html": "index.html", "404.html": "404.html"}
+DEFAULT_PAGINATION = False
+
+# Pages we do not publish: taxonomies and archives add nothing on a site this size.
+for _kind in ("CATEGORY", "CATEGORIES", "TAG", "TAGS", "AUTHOR", "AUTHORS", "ARCHIVES"):
+    globals()[f"{_kind}_SAVE_AS"] = ""
+del _kind
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+
+FEED_DOMAIN = SITE_ABSOLUTE_URL
+FEED_ALL_ATOM = "feeds/news.atom.xml"
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}
+# Autoescape everything; templates mark rendered Markdown as safe explicitly.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# No build timestamps anywhere: identical trees give byte-identical output.
+DELETE_OUTPUT_DIRECTORY = True
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False

@@ -1,0 +1,210 @@
+"""ProgramsGenerator: reads programs, quotes and home-page figures; writes their pages."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from pelican.generators import Generator
+
+from programs.curriculum import CurriculumError, load_curriculum
+from programs.errors import ProgramsContentError
+from programs.model import PROGRAM_FIELDS, QUOTE_FIELDS, Program, Quote, field_problems
+
+logger = logging.getLogger(__name__)
+
+
+def _plain(html: str) -> str:
+    """Text of a small HTML fragment (summaries), for meta descriptions and JSON-LD."""
+    return Markup(html).striptags()
+
+
+def _order(path: str, content: Any, problems: list[str]) -> int:
+    raw = content.metadata.get("order", "0")
+    try:
+        return int(raw)
+    except ValueError:
+        problems.append(f"{path}: Order: {raw!r}: must be a whole number, e.g. 'Order: 2'")
+        return 0
+
+
+def _split_slugs(value: str) -> list[str]:
+    return [slug.strip() for slug in value.split(",") if slug.strip()]
+
+
+def program_jsonld(program: Program, site_url: str) -> Markup:
+    """schema.org EducationalOccupationalProgram for a program page, safe inside <script>."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "EducationalOccupationalProgram",
+        "name": program.title,
+        "description": _plain(program.summary),
+        "url": f"{site_url}/{program.url}",
+        "provider": {
+            "@type": "CollegeOrUniversity",
+            "name": program.metadata["institution"],
+        },
+        "educationalCredentialAwarded": program.metadata["degree"],
+    }
+    if program.metadata.get("requirements"):
+        data["programPrerequisites"] = program.metadata["requirements"]
+    if program.curriculum is not None:
+        data["numberOfCredits"] = program.curriculum.credits
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    return Markup(text.replace("</", "<\\/"))
+
+
+class ProgramsGenerator(Generator):
+    """Holds every program and quote of one build; nothing lives outside it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programs: list[Program] = []
+        self.quotes: list[Quote] = []
+        self.figures: dict[str, Any] = {}
+
+    # -- reading -----------------------------------------------------------------------
+    def _read(self, folder: str, content_class: type) -> list[Any]:
+        items = []
+        for relative in sorted(self.get_files(folder, extensions=("md",))):
+            items.append(
+                self.readers.read_file(
+                    base_path=self.path,
+                    path=relative,
+                    content_class=content_class,
+                    context=self.context,
+                )
+            )
+        return items
+
+    def _display_path(self, content: Any) -> str:
+        return os.path.join(os.path.basename(self.path), content.get_relative_source_path())
+
+    def _load_programs(self, problems: list[str]) -> None:
+        for program in self._read(self.settings["PROGRAMS_PATH"], Program):
+            path = self._display_path(program)
+            problems.extend(field_problems(path, program.metadata, PROGRAM_FIELDS))
+            program.order = _order(path, program, problems)
+            program.short_name = program.metadata.get("short-name", "")
+            program.description = _plain(getattr(program, "summary", ""))
+            program.facts = [
+                (field.label, program.metadata[field.name])
+                for field in PROGRAM_FIELDS
+                if field.label and program.metadata.get(field.name)
+            ]
+            program.curriculum = None
+            if program.metadata.get("curriculum"):
+                file = Path(program.source_path).parent / program.metadata["curriculum"]
+                try:
+                    program.curriculum = load_curriculum(
+                        file, os.path.join(os.path.dirname(path), program.metadata["curriculum"])
+                    )
+                except CurriculumError as error:
+                    problems.extend(error.problems)
+            program.quotes = []
+            self.add_source_path(program)
+            self.programs.append(program)
+        self.programs.sort(key=lambda p: (p.order, p.slug))
+        seen: dict[str, str] = {}
+        for program in self.programs:
+            if program.slug in seen:
+                problems.append(
+                    f"{self._display_path(program)}: Slug: {program.slug!r}: also used by "
+                    f"{seen[program.slug]}; every program needs its own slug"
+                )
+            seen[program.slug] = self._display_path(program)
+
+    def _load_quotes(self, problems: list[str]) -> None:
+        by_slug = {program.slug: program for program in self.programs}
+        news = {a.slug: a for a in self.context.get("articles", [])}
+        for quote in self._read(self.settings["PROGRAMS_QUOTES_PATH"], Quote):
+            path = self._display_path(quote)
+            problems.extend(field_problems(path, quote.metadata, QUOTE_FIELDS))
+            quote.order = _order(path, quote, problems)
+            quote.programs = []
+            for slug in _split_slugs(quote.metadata.get("programs", "")):
+                if slug in by_slug:
+                    quote.programs.append(by_slug[slug])
+                else:
+                    problems.append(
+                        f"{path}: Programs: {slug!r}: no such program; use one of: "
+                        + ", ".join(sorted(by_slug))
+                    )
+            news_slug = quote.metadata.get("news", "")
+            quote.news = news.get(news_slug) if news_slug else None
+            if news_slug and quote.news is None:
+                problems.append(
+                    f"{path}: News: {news_slug!r}: no such news item; use one of: "
+                    + ", ".join(sorted(news))
+                )
+            if not quote.programs and not news_slug:
+                problems.append(
+                    f"{path}: Programs: (missing): a quote needs 'Programs:' or 'News:' "
+                    "so it appears somewhere"
+                )
+            self.quotes.append(quote)
+        self.quotes.sort(key=lambda q: (q.order, q.metadata.get("person", "")))
+        for quote in self.quotes:
+            for program in quote.programs:
+                program.quotes.append(quote)
+
+    def _load_figures(self, problems: list[str]) -> None:
+        file = Path(self.path) / self.settings["PROGRAMS_FIGURES_FILE"]
+        if not file.exists():
+            return
+        display = os.path.join(os.path.basename(self.path), file.name)
+        try:
+            self.figures = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            problems.append(f"{display}: (file): not valid TOML: {error}")
+
+    def generate_context(self) -> None:
+        """Read everything, report every problem at once, and share the results."""
+        problems: list[str] = []
+        self._load_programs(problems)
+        self._load_quotes(problems)
+        self._load_figures(problems)
+        if problems:
+            raise ProgramsContentError(problems)
+        site_url = self.settings["SITE_ABSOLUTE_URL"]
+        for program in self.programs:
+            program.jsonld = program_jsonld(program, site_url)
+        quotes_by_news: dict[str, list[Quote]] = {}
+        for quote in self.quotes:
+            if quote.news is not None:
+                quotes_by_news.setdefault(quote.news.slug, []).append(quote)
+        self.context["programs"] = self.programs
+        self.context["programs_by_slug"] = {p.slug: p for p in self.programs}
+        self.context["quotes"] = self.quotes
+        self.context["quotes_by_news"] = quotes_by_news
+        self.context["figures"] = self.figures
+        self.context["PROGRAMS_INDEX_URL"] = self.settings["PROGRAMS_INDEX_URL"]
+        self.context["PROGRAMS_PEOPLE_URL"] = self.settings["PROGRAMS_PEOPLE_URL"]
+        logger.debug("programs: %d programs, %d quotes", len(self.programs), len(self.quotes))
+
+    # -- writing -----------------------------------------------------------------------
+    def generate_output(self, writer: Any) -> None:
+        """Write each program page, the programs index and the people page."""
+        for program in self.programs:
+            writer.write_file(
+                program.save_as,
+                self.get_template(program.template),
+                self.context,
+                program=program,
+                url=program.url,
+            )
+        writer.write_file(
+            self.settings["PROGRAMS_INDEX_SAVE_AS"],
+            self.get_template("programs"),
+            self.context,
+        )
+        writer.write_file(
+            self.settings["PROGRAMS_PEOPLE_SAVE_AS"],
+            self.get_template("people"),
+            self.context,
+        )

@@ -1,0 +1,92 @@
+"""Declared content types of the programs plugin and their metadata field tables."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from pelican.contents import Content
+
+# Metadata Pelican itself adds or always understands; never reported as unknown.
+PELICAN_FIELDS = frozenset(
+    {"title", "slug", "summary", "date", "modified", "status", "lang", "reader", "template"}
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One metadata field: its name in the file, label on the page, and whether it's required."""
+
+    name: str
+    label: str = ""
+    required: bool = False
+
+
+# Facts shown in a program's key-facts list, in the order they are shown.
+PROGRAM_FIELDS: tuple[Field, ...] = (
+    Field("title", required=True),
+    Field("slug", required=True),
+    Field("summary", required=True),
+    Field("short-name"),
+    Field("order"),
+    Field("institution", "Awarding institution", required=True),
+    Field("partners", "In collaboration with"),
+    Field("degree", "Degree or award", required=True),
+    Field("length", "Length"),
+    Field("format", "Format"),
+    Field("audience", "Who it is for"),
+    Field("requirements", "Requirements"),
+    Field("directors", "Program leadership"),
+    Field("first-class", "First class"),
+    Field("curriculum"),
+    Field("source", required=True),
+)
+
+QUOTE_FIELDS: tuple[Field, ...] = (
+    Field("person", required=True),
+    Field("honorific"),
+    Field("role", required=True),
+    Field("organisation", required=True),
+    Field("programs"),
+    Field("news"),
+    Field("context"),
+    Field("source", required=True),
+    Field("source-file", required=True),
+    Field("order"),
+)
+
+
+def field_problems(path: str, metadata: dict[str, Any], fields: tuple[Field, ...]) -> list[str]:
+    """Problems with a file's metadata: missing required fields, unknown (misspelt) ones."""
+    known = {field.name for field in fields}
+    problems = [
+        f"{path}: {field.name.title()}: (missing): required; add a '{field.name.title()}:' line"
+        for field in fields
+        if field.required and not str(metadata.get(field.name, "")).strip()
+    ]
+    for name in sorted(set(metadata) - known - PELICAN_FIELDS):
+        guess = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f"did you mean '{guess[0].title()}'?" if guess else "remove it"
+        problems.append(f"{path}: {name.title()}: {metadata[name]!r}: unknown field; {hint}")
+    return problems
+
+
+class Program(Content):
+    """A graduate program page, e.g. content/programs/clinical-service-operations.md."""
+
+    mandatory_properties = ("title",)
+    default_template = "program"
+
+    def _expand_settings(self, key: str, klass: str | None = None) -> str:
+        return str(self.settings[f"PROGRAMS_PAGE_{key.upper()}"]).format(**self.url_format)
+
+
+class Quote(Content):
+    """A quote, shown on its programs' pages, its news item and the people page."""
+
+    mandatory_properties = ("person",)
+    default_template = "quote"
+
+    def _expand_settings(self, key: str, klass: str | None = None) -> str:
+        return ""  # quotes have no page of their own

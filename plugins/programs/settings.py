@@ -1,0 +1,23 @@
+"""Settings of the programs plugin: every name starts with PROGRAMS_."""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "PROGRAMS_PATH": "programs",
+    "PROGRAMS_QUOTES_PATH": "quotes",
+    "PROGRAMS_FIGURES_FILE": "figures.toml",
+    "PROGRAMS_PAGE_URL": "programs/{slug}/",
+    "PROGRAMS_PAGE_SAVE_AS": "programs/{slug}/index.html",
+    "PROGRAMS_INDEX_URL": "programs/",
+    "PROGRAMS_INDEX_SAVE_AS": "programs/index.html",
+    "PROGRAMS_PEOPLE_URL": "people/",
+    "PROGRAMS_PEOPLE_SAVE_AS": "people/index.html",
+}
+
+
+def apply_defaults(pelican: Any) -> None:
+    """Fill in every PROGRAMS_ setting the site's settings file leaves out."""
+    for name, value in DEFAULTS.items():
+        pelican.settings.setdefault(name, value)

@@ -1,0 +1,17 @@
+"""Site files plugin: sitemap.xml, robots.txt, and the build's source map."""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from site_files.writer import write_robots_and_sitemap, write_source_map
+
+__all__ = ["register"]
+
+
+def register() -> None:
+    """Connect the plugin."""
+    # The source map needs every content object, which exist once all contexts are built;
+    # the sitemap lists the files actually written, so it runs once the build is finished.
+    signals.all_generators_finalized.connect(write_source_map)
+    signals.finalized.connect(write_robots_and_sitemap)

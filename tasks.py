@@ -1,0 +1,80 @@
+"""Project tasks: `invoke --list` shows them; the Makefile calls the same ones."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import Context, task
+
+ROOT = Path(__file__).resolve().parent
+OUTPUT = ROOT / "output"
+SETTINGS = ROOT / "pelicanconf.py"
+PUBLISH_SETTINGS = ROOT / "publishconf.py"
+HOST = "127.0.0.1"
+PORT = 8000
+PYTHON = sys.executable
+
+
+def _build(settings_file: Path = SETTINGS, output: Path = OUTPUT) -> None:
+    from tools.build import BuildError, build_site
+
+    try:
+        build_site(output, settings_file=settings_file)
+    except BuildError as error:
+        print(f"Build failed with {len(error.problems)} problem(s); {output} is unchanged:")
+        for problem in error.problems:
+            print(f"  {problem}")
+        raise SystemExit(1) from None
+    print(f"Built the site into {output}")
+
+
+@task
+def build(c: Context) -> None:
+    """Build the site into output/ (atomic: a failed build leaves output/ as it was)."""
+    _build()
+
+
+@task
+def rebuild(c: Context) -> None:
+    """Remove output/ and build from scratch."""
+    clean(c)
+    _build()
+
+
+@task
+def clean(c: Context) -> None:
+    """Remove output/."""
+    shutil.rmtree(OUTPUT, ignore_errors=True)
+
+
+@task(help={"port": f"port to serve on (default {PORT})"})
+def serve(c: Context, port: int = PORT) -> None:
+    """Build, serve on http://127.0.0.1:8000 and rebuild + reload browsers on every change."""
+    from tools.devserver import serve_forever
+
+    serve_forever(root=ROOT, output=OUTPUT, host=HOST, port=int(port))
+
+
+@task
+def lint(c: Context) -> None:
+    """Check code style with ruff (lint and format)."""
+    c.run(f"{PYTHON} -m ruff check .", pty=False)
+    c.run(f"{PYTHON} -m ruff format --check .", pty=False)
+
+
+@task
+def format(c: Context) -> None:
+    """Format the code with ruff."""
+    c.run(f"{PYTHON} -m ruff check --fix .")
+    c.run(f"{PYTHON} -m ruff format .")
+
+
+@task(help={"args": "extra arguments for pytest, e.g. -k feeds"})
+def test(c: Context, args: str = "") -> None:
+    """Run the linters and the whole test suite."""
+    lint(c)
+    env = {"PYTHONHASHSEED": "0"}
+    c.run(f"{PYTHON} -m pytest {args}", env={**os.environ, **env}, pty=False)

@@ -1,0 +1,59 @@
+"""Shared fixtures: real builds of the site into temporary folders."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tools.build import PROJECT_ROOT, build_site
+
+# The fixed "today" for tests, so upcoming/past splits never depend on the calendar.
+TEST_TODAY = "2026-11-23"
+CONTENT = PROJECT_ROOT / "content"
+SOURCES = PROJECT_ROOT / "sources"
+
+BuildFn = Callable[..., Path]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content, built once per test session; returns the output folder."""
+    output = tmp_path_factory.mktemp("site") / "output"
+    build_site(output, overrides={"SITE_TODAY": TEST_TODAY})
+    return output
+
+
+@pytest.fixture
+def build(tmp_path: Path) -> BuildFn:
+    """Build a site from a content folder (default: a copy of the real content).
+
+    Call it as ``build(content=path, today="2026-01-01", output=path, **settings)``; it
+    returns the output folder or raises ``tools.build.BuildError``.
+    """
+
+    def _build(
+        content: Path | None = None,
+        *,
+        today: str = TEST_TODAY,
+        output: Path | None = None,
+        **settings: object,
+    ) -> Path:
+        output = output or tmp_path / "output"
+        overrides = {"SITE_TODAY": today, **settings}
+        if content is not None:
+            overrides["PATH"] = str(content)
+        build_site(output, overrides=overrides)
+        return output
+
+    return _build
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real content folder, for tests that edit or break it."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target

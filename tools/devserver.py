@@ -1,0 +1,175 @@
+"""`make serve`: serve output/ on 127.0.0.1, rebuild on every change, reload open browsers.
+
+The reload script is injected into HTML responses by this server only; built files never
+contain it. Browsers listen on /__livereload (server-sent events) and reload after a
+successful rebuild. A failed rebuild keeps serving the previous site and prints every problem.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+RELOAD_PATH = "/__livereload"
+RELOAD_SNIPPET = (
+    b'<script>new EventSource("/__livereload").onmessage = () => location.reload();</script>'
+)
+CONTENT_TYPES = {
+    ".ics": "text/calendar; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+}
+WATCHED = ("content", "theme", "plugins", "pelicanconf.py")
+
+
+class ReloadBroadcaster:
+    """Counts successful rebuilds and wakes every browser waiting for the next one."""
+
+    def __init__(self) -> None:
+        self._generation = 0
+        self._changed = threading.Condition()
+
+    @property
+    def generation(self) -> int:
+        """How many reloads have been announced."""
+        return self._generation
+
+    def announce(self) -> None:
+        """Tell every listening browser to reload."""
+        with self._changed:
+            self._generation += 1
+            self._changed.notify_all()
+
+    def wait_after(self, generation: int, timeout: float) -> bool:
+        """Wait until a reload newer than ``generation`` is announced; False on timeout."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._generation > generation, timeout)
+
+
+class DevRequestHandler(SimpleHTTPRequestHandler):
+    """Static files from the output folder, plus the live-reload event stream."""
+
+    extensions_map: ClassVar[dict[str, str]] = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        **CONTENT_TYPES,
+    }
+    broadcaster: ReloadBroadcaster
+    keepalive_seconds = 15.0
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet: rebuild messages matter more than request logs."""
+
+    def do_GET(self) -> None:
+        """Serve the event stream, an HTML page with the reload script, or a file."""
+        if self.path == RELOAD_PATH:
+            self._stream_reloads()
+            return
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                super().do_GET()  # the standard handler redirects to the slash URL
+                return
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            self._send_html(path, HTTPStatus.OK)
+        elif not path.exists():
+            missing = Path(self.directory) / "404.html"
+            if missing.is_file():
+                self._send_html(missing, HTTPStatus.NOT_FOUND)
+            else:
+                self.send_error(HTTPStatus.NOT_FOUND)
+        else:
+            super().do_GET()
+
+    def _send_html(self, path: Path, status: HTTPStatus) -> None:
+        body = path.read_bytes().replace(b"</body>", RELOAD_SNIPPET + b"</body>", 1)
+        self.send_response(status)
+        self.send_header("Content-Type", CONTENT_TYPES[".html"])
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _stream_reloads(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = self.broadcaster.generation
+        try:
+            while True:
+                if self.broadcaster.wait_after(seen, self.keepalive_seconds):
+                    seen = self.broadcaster.generation
+                    self.wfile.write(b"data: reload\n\n")
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def make_server(
+    output: Path, host: str, port: int, broadcaster: ReloadBroadcaster
+) -> ThreadingHTTPServer:
+    """An HTTP server for ``output`` (resolved on every request, so swapped builds show)."""
+    handler = type("Handler", (DevRequestHandler,), {"broadcaster": broadcaster})
+    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(output)))
+    server.daemon_threads = True
+    return server
+
+
+def watch_and_rebuild(
+    paths: Iterable[Path],
+    rebuild: Callable[[], bool],
+    broadcaster: ReloadBroadcaster,
+    stop: threading.Event | None = None,
+) -> None:
+    """Rebuild after every batch of changes under ``paths``; announce successful rebuilds."""
+    from watchfiles import watch
+
+    for changes in watch(*paths, stop_event=stop, debounce=200, step=50):
+        names = sorted({Path(name).name for _, name in changes})
+        print(f"serve: changed {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}")
+        if rebuild():
+            broadcaster.announce()
+
+
+def serve_forever(root: Path, output: Path, host: str, port: int) -> None:
+    """Build, serve and rebuild on change until interrupted."""
+    from tools.build import BuildError, build_site
+
+    def rebuild() -> bool:
+        started = time.perf_counter()
+        try:
+            build_site(output, settings_file=root / "pelicanconf.py")
+        except BuildError as error:
+            count = len(error.problems)
+            print(f"serve: build failed, still serving the previous site ({count} problem(s)):")
+            for problem in error.problems:
+                print(f"  {problem}")
+            return False
+        print(f"serve: rebuilt in {time.perf_counter() - started:.2f} s")
+        return True
+
+    rebuild()
+    output.mkdir(exist_ok=True)
+    broadcaster = ReloadBroadcaster()
+    server = make_server(output, host, port, broadcaster)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"serve: http://{host}:{port}/ (Ctrl+C to stop); watching {', '.join(WATCHED)}")
+    try:
+        watch_and_rebuild([root / name for name in WATCHED], rebuild, broadcaster)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
