@@ -33,6 +33,13 @@ def _order(path: str, content: Any, problems: list[str]) -> int:
         return 0
 
 
+def quote_paragraphs(source_path: str) -> list[str]:
+    """The quote's text as written: paragraphs of the body, never interpreted as Markdown."""
+    text = Path(source_path).read_text(encoding="utf-8").replace("\r\n", "\n")
+    body = text.split("\n\n", 1)[1] if "\n\n" in text else ""
+    return [" ".join(block.split()) for block in body.split("\n\n") if block.strip()]
+
+
 def _split_slugs(value: str) -> list[str]:
     return [slug.strip() for slug in value.split(",") if slug.strip()]
 
@@ -126,6 +133,9 @@ class ProgramsGenerator(Generator):
             path = self._display_path(quote)
             problems.extend(field_problems(path, quote.metadata, QUOTE_FIELDS))
             quote.order = _order(path, quote, problems)
+            quote.paragraphs = quote_paragraphs(quote.source_path)
+            if not quote.paragraphs:
+                problems.append(f"{path}: (body): (empty): add the quote's text after the header")
             quote.programs = []
             for slug in _split_slugs(quote.metadata.get("programs", "")):
                 if slug in by_slug:

@@ -1,0 +1,168 @@
+"""The programs plugin on a real (small) build: pages, curriculum tables, quotes, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tools.build import BuildError
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def test_program_pages_index_and_people_page(build, scenario: Path) -> None:
+    output = build(content=scenario)
+    alpha = soup(output / "programs" / "alpha" / "index.html")
+    assert alpha.h1.get_text(strip=True) == "Alpha Program"
+    facts = {
+        dt.get_text(strip=True): dt.find_next("dd").get_text(strip=True)
+        for dt in alpha.select(".hq-facts dt")
+    }
+    assert facts == {"Awarding institution": "Alpha School", "Degree or award": "MSc Alpha"}
+    index = soup(output / "programs" / "index.html")
+    titles = [a.get_text(strip=True) for a in index.select(".hq-card__title a")]
+    assert titles == ["Beta Program", "Alpha Program"]  # by Order, not by name
+    people = soup(output / "people" / "index.html")
+    assert "Ann Example" in people.get_text()
+    assert "Bob Example" in people.get_text()
+
+
+def test_curriculum_totals_and_schedule_rows_link_to_courses(build, scenario: Path) -> None:
+    page = soup(build(content=scenario) / "programs" / "alpha" / "index.html")
+    courses = page.find("caption", string="Core courses and credits").parent
+    assert courses.tfoot.get_text(" ", strip=True) == "Total 6"
+    schedule = page.find(id="schedule-full-time")
+    assert schedule.caption.get_text(strip=True) == "Full-time: 6 credits"
+    link = schedule.find("a", string="Course 1 (schedule wording)")
+    assert link["href"] == "#course-one"
+    assert page.find(id="course-one") is not None
+    subtotals = [row.get_text(" ", strip=True) for row in schedule.select(".hq-subtotal")]
+    assert subtotals == ["Term total 4", "Term total 2"]
+
+
+def test_quotes_are_escaped_verbatim_and_attributed(build, scenario: Path) -> None:
+    output = build(content=scenario)
+    html = (output / "programs" / "beta" / "index.html").read_text()
+    assert "<team>" not in html
+    page = soup(output / "programs" / "beta" / "index.html")
+    quote = page.select_one(".hq-quote")
+    assert quote.blockquote.get_text(strip=True) == 'Quality is a <team> effort & "never" done.'
+    assert "Ann Example" in quote.figcaption.get_text()
+    assert "director of the alpha program" in quote.figcaption.get_text()
+    news = soup(output / "news" / "launch" / "index.html")
+    assert "Dr Bob Example" in news.select_one(".hq-quote figcaption").get_text(" ", strip=True)
+
+
+def test_program_jsonld(build, scenario: Path) -> None:
+    page = soup(build(content=scenario) / "programs" / "alpha" / "index.html")
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["@type"] == "EducationalOccupationalProgram"
+    assert data["name"] == "Alpha Program"
+    assert data["provider"]["name"] == "Alpha School"
+    assert data["numberOfCredits"] == 6
+    assert data["url"].endswith("/programs/alpha/")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"scenario text {old!r} not found in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+BAD_INPUTS = [
+    pytest.param(
+        "programs/alpha.md",
+        "Institution:",
+        "Instituton:",
+        [
+            "content/programs/alpha.md: Institution: (missing): required;",
+            "content/programs/alpha.md: Instituton: 'Alpha School': unknown field; "
+            "did you mean 'Institution'?",
+        ],
+        id="misspelt-field",
+    ),
+    pytest.param(
+        "programs/alpha.md",
+        "Order: 2",
+        "Order: second",
+        ["content/programs/alpha.md: Order: 'second': must be a whole number"],
+        id="order-not-a-number",
+    ),
+    pytest.param(
+        "programs/beta.md",
+        "Slug: beta",
+        "Slug: alpha",
+        [
+            "content/programs/alpha.md: Slug: 'alpha': also used by content/programs/beta.md; "
+            "every program needs its own slug"
+        ],
+        id="duplicate-slug",
+    ),
+    pytest.param(
+        "quotes/ann.md",
+        "Programs: alpha, beta",
+        "Programs: alpha, gamma",
+        ["content/quotes/ann.md: Programs: 'gamma': no such program; use one of: alpha, beta"],
+        id="quote-unknown-program",
+    ),
+    pytest.param(
+        "quotes/bob.md",
+        "News: launch",
+        "News: lunch",
+        ["content/quotes/bob.md: News: 'lunch': no such news item; use one of: launch"],
+        id="quote-unknown-news",
+    ),
+    pytest.param(
+        "programs/alpha.toml",
+        'course = "two"',
+        'course = "three"',
+        [
+            "content/programs/alpha.toml: schedules[0].terms[1].entries[0]: course: 'three': "
+            "no course has this id; use one of: one, two"
+        ],
+        id="schedule-unknown-course",
+    ),
+    pytest.param(
+        "programs/alpha.toml",
+        "credits = 2\n\n[[schedules]]",
+        'credits = "two"\n\n[[schedules]]',
+        ["content/programs/alpha.toml: courses[1]: credits: 'two': must be a positive whole"],
+        id="credits-not-a-number",
+    ),
+    pytest.param(
+        "programs/alpha.toml",
+        "[[courses]]",
+        "[[courses]",
+        ["content/programs/alpha.toml: (file): not valid TOML"],
+        id="toml-syntax",
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), BAD_INPUTS)
+def test_bad_input_is_reported_with_file_field_value_and_fix(
+    build, scenario: Path, file: str, old: str, new: str, expected: list[str]
+) -> None:
+    edit(scenario / file, old, new)
+    with pytest.raises(BuildError) as caught:
+        build(content=scenario)
+    report = "\n".join(caught.value.problems)
+    for message in expected:
+        assert message in report
+
+
+def test_all_problems_in_all_files_are_reported_at_once(build, scenario: Path) -> None:
+    edit(scenario / "programs" / "alpha.md", "Degree:", "Degre:")
+    edit(scenario / "programs" / "beta.md", "Order: 1", "Order: one")
+    edit(scenario / "quotes" / "ann.md", "Role:", "Rôle:")
+    with pytest.raises(BuildError) as caught:
+        build(content=scenario)
+    report = "\n".join(caught.value.problems)
+    assert "alpha.md: Degre:" in report
+    assert "beta.md: Order: 'one'" in report
+    assert "ann.md: Role: (missing)" in report

@@ -1,0 +1,56 @@
+"""Atomic builds: a failed build leaves the previous output byte for byte as it was."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from tools.build import BuildError, build_site, source_map_path
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under ``folder``."""
+    return {
+        file.relative_to(folder).as_posix(): hashlib.sha256(file.read_bytes()).hexdigest()
+        for file in sorted(folder.rglob("*"))
+        if file.is_file()
+    }
+
+
+def test_failed_build_leaves_previous_output_untouched(build, content_copy: Path) -> None:
+    output = build(content=content_copy)
+    before = tree_digest(output)
+    program = next((content_copy / "programs").glob("*.md"))
+    program.write_text(program.read_text().replace("Institution:", "Instituton:", 1))
+    with pytest.raises(BuildError) as caught:
+        build(content=content_copy, output=output)
+    assert any("Instituton" in problem for problem in caught.value.problems)
+    assert tree_digest(output) == before
+    leftovers = [p.name for p in output.parent.iterdir() if "building" in p.name]
+    assert leftovers == []
+
+
+def test_rebuild_of_same_tree_is_byte_identical(built_site: Path, build) -> None:
+    second = build()
+    assert tree_digest(second) == tree_digest(built_site)
+
+
+def test_source_map_names_markdown_sources(built_site: Path) -> None:
+    import json
+
+    mapping = json.loads(source_map_path(built_site).read_text())
+    assert mapping["about/index.html"] == "content/pages/about.md"
+    assert mapping["programs/clinical-service-operations/index.html"] == (
+        "content/programs/clinical-service-operations.md"
+    )
+
+
+def test_logged_warnings_fail_the_build(tmp_path: Path, content_copy: Path) -> None:
+    page = content_copy / "pages" / "about.md"
+    page.write_text(page.read_text() + "\n[broken]({filename}/no-such-file.md)\n")
+    with pytest.raises(BuildError) as caught:
+        build_site(tmp_path / "out", overrides={"PATH": str(content_copy)})
+    assert any("no-such-file.md" in problem for problem in caught.value.problems)
+    assert not (tmp_path / "out").exists()
