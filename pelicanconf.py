@@ -63,6 +63,8 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
         "markdown.extensions.meta": {},
+        # Raw HTML in content shows as text; javascript:/data: links are refused.
+        "safe_markdown:SafeMarkdownExtension": {},
     },
     "output_format": "html5",
 }

@@ -1,0 +1,62 @@
+"""Safe Markdown: raw HTML in content is shown as text, and links may only use safe schemes.
+
+Not a Pelican plugin but a Markdown extension, named in MARKDOWN["extension_configs"] as
+``safe_markdown:SafeMarkdownExtension`` (Pelican puts plugins/ on sys.path before reading).
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
+
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
+
+logger = logging.getLogger(__name__)
+
+SAFE_SCHEMES = frozenset({"", "https", "http", "mailto", "tel", "webcal"})
+URL_ATTRIBUTES = {"a": "href", "img": "src"}
+
+
+def is_safe_url(url: str) -> bool:
+    """True for relative URLs and the schemes a content link may use."""
+    cleaned = "".join(url.split()).lower()  # browsers ignore whitespace inside schemes
+    try:
+        scheme = urlsplit(cleaned).scheme
+    except ValueError:
+        return False
+    return scheme in SAFE_SCHEMES
+
+
+class UnsafeUrlRemover(Treeprocessor):
+    """Drops link targets with unsafe schemes (javascript:, data:, ...) and logs each one."""
+
+    def run(self, root: Element) -> None:
+        """Check every link and image in the rendered tree."""
+        for element in root.iter():
+            attribute = URL_ATTRIBUTES.get(element.tag)
+            url = element.get(attribute) if attribute else None
+            if url is not None and not is_safe_url(url):
+                del element.attrib[attribute]
+                logger.warning(
+                    "safe_markdown: removed the link %r (text %r): only https, mailto and "
+                    "site-relative links are allowed",
+                    url,
+                    "".join(element.itertext()),
+                )
+
+
+class SafeMarkdownExtension(Extension):
+    """Escape raw HTML and remove unsafe link schemes."""
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API name
+        """Unregister raw-HTML handling and add the URL check."""
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(UnsafeUrlRemover(md), "safe_urls", 0)
+
+
+def makeExtension(**kwargs: object) -> SafeMarkdownExtension:  # noqa: N802 - Markdown's API
+    """Entry point Markdown uses when the extension is named by module."""
+    return SafeMarkdownExtension(**kwargs)
