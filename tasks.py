@@ -31,10 +31,10 @@ def _build(settings_file: Path = SETTINGS, output: Path = OUTPUT) -> None:
     print(f"Built the site into {output}")
 
 
-@task
-def build(c: Context) -> None:
+@task(help={"settings": "settings file (default pelicanconf.py; publishconf.py for publishing)"})
+def build(c: Context, settings: str = "pelicanconf.py") -> None:
     """Build the site into output/ (atomic: a failed build leaves output/ as it was)."""
-    _build()
+    _build(ROOT / settings)
 
 
 @task
@@ -56,6 +56,30 @@ def serve(c: Context, port: int = PORT) -> None:
     from tools.devserver import serve_forever
 
     serve_forever(root=ROOT, output=OUTPUT, host=HOST, port=int(port))
+
+
+@task(
+    help={
+        "target": "github-pages (default: the gh-pages branch, pushed) or rsync "
+        "(to PUBLISH_RSYNC_TARGET)",
+        "push": "push the gh-pages branch (default true)",
+    }
+)
+def publish(c: Context, target: str = "github-pages", push: bool = True) -> None:
+    """Build with publishconf.py (needs SITE_URL=https://...) and publish output/."""
+    from tools.publish import PublishError, publish_to_github_pages, publish_with_rsync
+
+    _build(PUBLISH_SETTINGS)
+    try:
+        if target == "github-pages":
+            publish_to_github_pages(OUTPUT, ROOT, push=push)
+        elif target == "rsync":
+            publish_with_rsync(OUTPUT, os.environ.get("PUBLISH_RSYNC_TARGET", ""))
+        else:
+            raise PublishError(f"publish: unknown target {target!r}; use github-pages or rsync")
+    except PublishError as error:
+        raise SystemExit(str(error)) from None
+    print(f"Published {OUTPUT} to {target}")
 
 
 @task
