@@ -1,0 +1,360 @@
+"""The live check: each unique external URL once, politely, within a time budget."""
+
+from __future__ import annotations
+
+import errno
+import http.client
+import logging
+import random
+import socket
+import ssl
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import quote, urljoin, urlsplit
+
+from tools.linkcheck.cache import SuccessCache
+from tools.linkcheck.config import LiveSettings, netloc_of
+from tools.linkcheck.ignore import IgnoreList, local_today
+from tools.linkcheck.model import ExternalResult, Outcome, Usage
+
+logger = logging.getLogger(__name__)
+
+ProgressFn = Callable[[int, int, Counter[Outcome]], None]
+
+_BODY_LIMIT = 32_768  # enough of a GET body to recognise a challenge page
+_RETRIED = frozenset({429, 503})
+_PERMANENT = frozenset({301, 308})
+_CHALLENGE_MARKERS = (
+    b"just a moment",
+    b"challenge-platform",
+    b"cf-chl",
+    b"captcha",
+    b"verify you are human",
+    b"are you a robot",
+    b"datadome",
+    b"perimeterx",
+    b"incapsula",
+)
+_SAFE_PATH = "/%:@!$&'()*+,;=-._~"
+
+
+class _BudgetSpentError(Exception):
+    """The run's time budget ran out before this request could start."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Response:
+    status: int
+    reason: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class _HostGate:
+    """At most ``per_host`` requests in flight to one host, starts ``min_interval`` apart."""
+
+    def __init__(self, per_host: int, min_interval: float) -> None:
+        self._slots = threading.BoundedSemaphore(per_host)
+        self._lock = threading.Lock()
+        self._min_interval = min_interval
+        self._next_start = 0.0
+
+    @contextmanager
+    def slot(self, deadline: float) -> Iterator[None]:
+        if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise _BudgetSpentError
+        try:
+            with self._lock:
+                now = time.monotonic()
+                start = max(now, self._next_start)
+                self._next_start = start + self._min_interval
+            if start >= deadline:
+                raise _BudgetSpentError
+            if start > now:
+                time.sleep(start - now)
+            yield
+        finally:
+            self._slots.release()
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def classify_error(error: BaseException, timeout: float) -> tuple[Outcome, str]:
+    """The outcome of a request that raised ``error`` instead of answering."""
+    if isinstance(error, socket.gaierror):
+        if error.errno in (socket.EAI_AGAIN, getattr(socket, "EAI_SYSTEM", None)):
+            return Outcome.UNVERIFIED, f"the DNS lookup could not be done right now ({error})"
+        return Outcome.BROKEN, "the host name does not resolve (DNS lookup failed)"
+    if isinstance(error, ConnectionRefusedError):
+        return Outcome.BROKEN, "the server refused the connection"
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return Outcome.BROKEN, f"the TLS certificate is not valid: {error.verify_message}"
+    if isinstance(error, ssl.SSLError):
+        return Outcome.BROKEN, f"the TLS handshake failed: {error.reason or error}"
+    if isinstance(error, TimeoutError):
+        return Outcome.UNVERIFIED, f"no answer within {timeout:g} s"
+    if isinstance(error, http.client.HTTPException):
+        return Outcome.UNVERIFIED, f"the server's answer was not valid HTTP ({error!r})"
+    if isinstance(error, OSError) and error.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return Outcome.UNVERIFIED, f"the network is unreachable ({error.strerror})"
+    return Outcome.UNVERIFIED, f"the connection failed: {error}"
+
+
+def _is_challenge(response: _Response) -> bool:
+    headers = response.headers
+    if headers.get("cf-mitigated", "").lower() == "challenge" or "x-amzn-waf-action" in headers:
+        return True
+    server = headers.get("server", "").lower()
+    if server.startswith(("cloudflare", "ddos-guard")):
+        return True
+    body = response.body.lower()
+    return any(marker in body for marker in _CHALLENGE_MARKERS)
+
+
+def classify_response(response: _Response) -> tuple[Outcome, str]:
+    """The outcome of a final (non-redirect, non-retried) HTTP answer."""
+    status = response.status
+    if 200 <= status < 300:
+        return Outcome.OK, f"ok ({status})"
+    if status == 999:
+        return Outcome.UNVERIFIED, "the site answers robots with 999 (a bot wall); check by hand"
+    if status in (401, 403) and _is_challenge(response):
+        return Outcome.UNVERIFIED, f"a bot-protection challenge page ({status}); check by hand"
+    if status in _RETRIED:
+        return Outcome.UNVERIFIED, f"still {status} {response.reason} after every retry"
+    if status == 404:
+        return Outcome.BROKEN, "not found (404)"
+    if status == 410:
+        return Outcome.BROKEN, "gone (410)"
+    if 300 <= status < 400:
+        return Outcome.BROKEN, f"a {status} redirect without a usable Location header"
+    return Outcome.BROKEN, f"the server answered {status} {response.reason}".rstrip()
+
+
+class LiveChecker:
+    """Checks external URLs concurrently, at most ``per_host`` at a time per host."""
+
+    def __init__(
+        self,
+        settings: LiveSettings,
+        *,
+        cache: SuccessCache | None = None,
+        ignore: IgnoreList | None = None,
+        today: date | None = None,
+        progress: ProgressFn | None = None,
+    ) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.ignore = ignore or IgnoreList()
+        self.today = today or local_today()
+        self.progress = progress
+        self._gates: dict[str, _HostGate] = {}
+        self._gates_lock = threading.Lock()
+        self._ssl = ssl.create_default_context()
+        self._deadline = 0.0
+
+    def run(self, external: Mapping[str, list[Usage]]) -> list[ExternalResult]:
+        """Check every URL in ``external`` (fetch URL -> usages); results sorted by URL."""
+        self._deadline = time.monotonic() + self.settings.budget
+        results: list[ExternalResult] = []
+        pending: list[str] = []
+        for url in external:
+            result = self._without_network(url, external[url])
+            if result is None:
+                pending.append(url)
+            else:
+                results.append(result)
+        counts: Counter[Outcome] = Counter(result.outcome for result in results)
+        total = len(external)
+        self._report(len(results), total, counts)
+        with ThreadPoolExecutor(self.settings.workers, thread_name_prefix="linkcheck") as pool:
+            futures = {pool.submit(self.check, url): url for url in _by_host_round_robin(pending)}
+            for future in as_completed(futures):
+                result = future.result()
+                result.usages = list(external[futures[future]])
+                results.append(result)
+                counts[result.outcome] += 1
+                if self.cache is not None:
+                    self.cache.put(result)
+                self._report(len(results), total, counts)
+        if self.cache is not None:
+            self.cache.save()
+        return sorted(results, key=lambda result: result.url)
+
+    def _report(self, done: int, total: int, counts: Counter[Outcome]) -> None:
+        if self.progress is not None:
+            self.progress(done, total, counts)
+
+    def _without_network(self, url: str, usages: list[Usage]) -> ExternalResult | None:
+        """The verdict from the ignore list or the cache, if either has one."""
+        for candidate in (url, *(usage.url for usage in usages)):
+            entry = self.ignore.match(candidate, self.today)
+            if entry is not None:
+                return ExternalResult(
+                    url, Outcome.IGNORED, f"ignored: {entry.reason}", usages=list(usages)
+                )
+        cached = self.cache.get(url) if self.cache is not None else None
+        if cached is not None:
+            cached.usages = list(usages)
+        return cached
+
+    def check(self, url: str) -> ExternalResult:
+        """Check one URL: redirects followed, 429/503 retried as the server asks."""
+        settings = self.settings
+        for attempt in range(settings.max_retries + 1):
+            try:
+                response, final_url, permanent = self._follow(url)
+            except _BudgetSpentError:
+                return ExternalResult(
+                    url,
+                    Outcome.UNVERIFIED,
+                    f"not checked: the run's time budget of {settings.budget:g} s ran out",
+                )
+            except _TooManyRedirectsError as error:
+                return ExternalResult(url, Outcome.BROKEN, str(error))
+            except (OSError, http.client.HTTPException) as error:
+                outcome, reason = classify_error(error, settings.timeout)
+                return ExternalResult(url, outcome, reason)
+            if response.status not in _RETRIED or attempt == settings.max_retries:
+                break
+            wait = retry_after_seconds(response.headers.get("retry-after"))
+            if wait is None:
+                wait = settings.backoff * 2**attempt
+            if wait > settings.max_retry_wait:
+                return ExternalResult(
+                    url,
+                    Outcome.UNVERIFIED,
+                    f"rate limited ({response.status}): the server asks us to wait {wait:g} s, "
+                    f"more than the {settings.max_retry_wait:g} s we wait",
+                    status=response.status,
+                )
+            wait += random.uniform(0, min(1.0, wait / 10))  # jitter, so retries do not align
+            if time.monotonic() + wait >= self._deadline:
+                return ExternalResult(
+                    url,
+                    Outcome.UNVERIFIED,
+                    f"rate limited ({response.status}) beyond the run's time budget",
+                    status=response.status,
+                )
+            logger.debug("%s: %s, retrying in %.2f s", url, response.status, wait)
+            time.sleep(wait)
+        outcome, reason = classify_response(response)
+        if permanent and outcome is Outcome.OK:
+            reason = f"{reason}; moved permanently to {permanent}: update the link"
+        return ExternalResult(
+            url,
+            outcome,
+            reason,
+            status=response.status,
+            final_url=final_url if final_url != url else None,
+            permanent_redirect=permanent,
+        )
+
+    def _follow(self, url: str) -> tuple[_Response, str, str | None]:
+        """Request ``url``, following redirects; returns (answer, final URL, permanent target)."""
+        current, permanent, all_permanent = url, None, True
+        for _ in range(self.settings.max_redirects + 1):
+            response = self._head_then_get(current)
+            location = response.headers.get("location")
+            if not (300 <= response.status < 400 and response.status != 304 and location):
+                return response, current, permanent
+            following = urljoin(current, location.strip())
+            all_permanent = all_permanent and response.status in _PERMANENT
+            if all_permanent:
+                permanent = following
+            current = following
+        raise _TooManyRedirectsError(
+            f"more than {self.settings.max_redirects} redirects (a redirect loop?)"
+        )
+
+    def _head_then_get(self, url: str) -> _Response:
+        """HEAD first; GET when HEAD fails, since many servers mishandle HEAD."""
+        try:
+            response = self._request("HEAD", url)
+        except (ConnectionResetError, http.client.RemoteDisconnected, http.client.BadStatusLine):
+            return self._request("GET", url)
+        if response.status >= 400 and response.status not in _RETRIED:
+            return self._request("GET", url)
+        return response
+
+    def _gate(self, host: str) -> _HostGate:
+        with self._gates_lock:
+            gate = self._gates.get(host)
+            if gate is None:
+                gate = _HostGate(self.settings.per_host, self.settings.min_interval)
+                self._gates[host] = gate
+            return gate
+
+    def _request(self, method: str, url: str) -> _Response:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise http.client.InvalidURL(f"cannot request {url!r}")
+        host = parts.hostname.encode("idna").decode("ascii")
+        target = quote(parts.path or "/", safe=_SAFE_PATH)
+        if parts.query:
+            target += "?" + quote(parts.query, safe=_SAFE_PATH + "?=&")
+        with self._gate(netloc_of(parts.scheme, parts.netloc)).slot(self._deadline):
+            timeout = min(self.settings.timeout, self._deadline - time.monotonic())
+            if timeout <= 0:
+                raise _BudgetSpentError
+            if parts.scheme == "https":
+                connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                    host, parts.port, timeout=timeout, context=self._ssl
+                )
+            else:
+                connection = http.client.HTTPConnection(host, parts.port, timeout=timeout)
+            try:
+                connection.request(
+                    method,
+                    target,
+                    headers={
+                        "User-Agent": self.settings.user_agent,
+                        "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+                        "Accept-Encoding": "identity",
+                        "Connection": "close",
+                    },
+                )
+                answer = connection.getresponse()
+                body = answer.read(_BODY_LIMIT) if method == "GET" else b""
+                headers = {name.lower(): value for name, value in answer.getheaders()}
+                return _Response(answer.status, answer.reason, headers, body)
+            finally:
+                connection.close()
+
+
+class _TooManyRedirectsError(Exception):
+    """The redirect chain is longer than allowed."""
+
+
+def _by_host_round_robin(urls: list[str]) -> list[str]:
+    """Interleave URLs by host, so workers spread over hosts instead of queueing on one."""
+    by_host: dict[str, list[str]] = {}
+    for url in sorted(urls):
+        by_host.setdefault(urlsplit(url).netloc.lower(), []).append(url)
+    queues = list(by_host.values())
+    ordered: list[str] = []
+    while queues:
+        ordered.extend(queue.pop(0) for queue in queues)
+        queues = [queue for queue in queues if queue]
+    return ordered
