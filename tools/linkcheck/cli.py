@@ -99,6 +99,11 @@ def run(
         ),
     )
     out(f"JSON report: {report_file}\n")
+    return exit_status(check, results)
+
+
+def exit_status(check: SiteCheck, results: list[ExternalResult] | None) -> int:
+    """1 if any offline problem or any broken external link, else 0 (unverified is fine)."""
     broken = any(result.outcome is Outcome.BROKEN for result in results or [])
     return 1 if check.problems or broken else 0
 

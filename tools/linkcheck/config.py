@@ -129,6 +129,7 @@ def _live_settings(table: Mapping[str, Any], path: Path) -> LiveSettings:
         if wanted is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, wanted) or isinstance(value, bool):
-            raise ConfigError(f"{path}: [external] {key} must be a {wanted.__name__}")
+            kind = {float: "a number", int: "a whole number", str: "a string"}[wanted]
+            raise ConfigError(f"{path}: [external] {key} must be {kind}, got {value!r}")
         values[key] = value
     return LiveSettings(**values)

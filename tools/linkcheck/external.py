@@ -339,6 +339,10 @@ class LiveChecker:
                 body = answer.read(_BODY_LIMIT) if method == "GET" else b""
                 headers = {name.lower(): value for name, value in answer.getheaders()}
                 return _Response(answer.status, answer.reason, headers, body)
+            except TimeoutError as error:
+                if timeout < self.settings.timeout:  # cut short by the run's budget
+                    raise _BudgetSpentError from error
+                raise
             finally:
                 connection.close()
 

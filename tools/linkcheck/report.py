@@ -18,12 +18,12 @@ from tools.linkcheck.model import ExternalResult, Kind, Outcome, Problem
 
 def describe_problem(problem: Problem) -> str:
     """One problem as a short block: where in the built file, what, why, where to fix it."""
-    where = f"line {problem.line}" if problem.line else "whole page"
+    parts = [f"line {problem.line}" if problem.line else "whole page"]
     if problem.url or problem.kind is Kind.EMPTY_LINK:
-        link = f' {problem.where} "{problem.url}"'
-    else:
-        link = f" {problem.where}" if problem.where else ""
-    lines = [f"  {where}:{link}: {problem.reason} [{problem.kind}]"]
+        parts.append(f'{problem.where} "{problem.url}"')
+    elif problem.where:
+        parts.append(problem.where)
+    lines = [f"  {': '.join(parts)}: {problem.reason} [{problem.kind}]"]
     if problem.source and problem.source_line:
         lines.append(f"      fix it in {problem.source}, line {problem.source_line}")
     elif problem.source and problem.kind is not Kind.ORPHAN:
@@ -98,7 +98,7 @@ class ProgressLine:
         self.stream = stream
         self.tty = stream.isatty()
         self.every = every
-        self._last = 0.0
+        self._last: float | None = None
 
     def __call__(self, done: int, total: int, counts: Counter[Outcome]) -> None:
         """Show how far the live check is."""
@@ -113,7 +113,7 @@ class ProgressLine:
             self.stream.flush()
             return
         now = time.monotonic()
-        if done == total or now - self._last >= self.every:
+        if done == total or self._last is None or now - self._last >= self.every:
             self._last = now
             self.stream.write(text + "\n")
             self.stream.flush()
