@@ -134,6 +134,12 @@ class ProgramsGenerator(Generator):
             problems.extend(field_problems(path, quote.metadata, QUOTE_FIELDS))
             quote.order = _order(path, quote, problems)
             quote.paragraphs = quote_paragraphs(quote.source_path)
+            role, organisation = (
+                quote.metadata.get("role", ""),
+                quote.metadata.get("organisation", ""),
+            )
+            # The role as the source gives it often names the organisation already.
+            quote.shown_organisation = "" if organisation.lower() in role.lower() else organisation
             if not quote.paragraphs:
                 problems.append(f"{path}: (body): (empty): add the quote's text after the header")
             quote.programs = []
