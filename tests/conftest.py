@@ -18,6 +18,26 @@ SOURCES = PROJECT_ROOT / "sources"
 BuildFn = Callable[..., Path]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--external``: also run the tests marked ``external`` (live checks over the network)."""
+    parser.addoption(
+        "--external",
+        action="store_true",
+        default=False,
+        help="run the tests marked external, which check external links over the network",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the tests marked ``external`` unless ``--external`` is given."""
+    if config.getoption("--external"):
+        return
+    external = [item for item in items if item.get_closest_marker("external")]
+    if external:
+        config.hook.pytest_deselected(items=external)
+        items[:] = [item for item in items if not item.get_closest_marker("external")]
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content, built once per test session; returns the output folder."""

@@ -46,10 +46,10 @@ def test_problems_are_grouped_per_page_with_line_link_reason_and_source() -> Non
         "programs/a/index.html (built from content/programs/a.md): 2 problems\n"
         "  line 41: <a href> \"/programs/b/#fees\": no id 'fees' on programs/b/index.html"
         " [missing-fragment]\n"
-        "      fix it in content/programs/a.md, line 12\n"
+        "      source: content/programs/a.md, line 12 has this link\n"
         '  line 7: <link href> "/theme/css/x.css": no file theme/css/x.css in the output'
         " [missing-file]\n"
-        "      not written in content/programs/a.md: look in the theme's templates"
+        "      source: not in content/programs/a.md, so it comes from the theme or a plugin"
     )
 
 

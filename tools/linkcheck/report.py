@@ -25,9 +25,11 @@ def describe_problem(problem: Problem) -> str:
         parts.append(problem.where)
     lines = [f"  {': '.join(parts)}: {problem.reason} [{problem.kind}]"]
     if problem.source and problem.source_line:
-        lines.append(f"      fix it in {problem.source}, line {problem.source_line}")
+        lines.append(f"      source: {problem.source}, line {problem.source_line} has this link")
     elif problem.source and problem.kind is not Kind.ORPHAN:
-        lines.append(f"      not written in {problem.source}: look in the theme's templates")
+        lines.append(
+            f"      source: not in {problem.source}, so it comes from the theme or a plugin"
+        )
     return "\n".join(lines)
 
 
