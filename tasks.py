@@ -102,3 +102,23 @@ def test(c: Context, args: str = "") -> None:
     lint(c)
     env = {"PYTHONHASHSEED": "0"}
     c.run(f"{PYTHON} -m pytest {args}", env={**os.environ, **env}, pty=False)
+
+
+@task(
+    help={
+        "build": "build output/ first (default true; --no-build checks output/ as it is)",
+        "settings": "settings file the site is built with (default pelicanconf.py)",
+        "offline": "skip the live check of external links",
+    }
+)
+def linkcheck(
+    c: Context, build: bool = True, settings: str = "pelicanconf.py", offline: bool = False
+) -> None:
+    """Build output/, check every link (external ones live, cached), report; fail if any broke."""
+    from tools.linkcheck.cli import run
+
+    if build:
+        _build(ROOT / settings)
+    status = run(OUTPUT, settings_file=ROOT / settings, live=not offline)
+    if status:
+        raise SystemExit(status)
