@@ -28,7 +28,7 @@ SITE_TODAY = os.environ.get("SITE_TODAY") or datetime.now(ZoneInfo(TIMEZONE)).da
 PATH = "content"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["theme_helpers", "site_files", "programs"]
+PLUGINS = ["theme_helpers", "site_files", "programs", "info_sessions"]
 
 # News are Pelican articles; About is a page. Programs, quotes and sessions are read by our
 # plugins from their own folders.

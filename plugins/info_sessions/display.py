@@ -1,0 +1,183 @@
+"""What pages show about a session: dates, times with zone abbreviations, labels, links.
+
+Templates only loop and branch; every string they show about a session is made here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+
+from info_sessions import links
+from info_sessions.model import Format, Session, Status
+
+
+def long_date(value: datetime) -> str:
+    """'Tuesday 8 December 2026' (no leading zero, English names)."""
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def clock(value: datetime) -> str:
+    """'6:00 pm', '12:30 pm', '9:00 am'."""
+    hour = value.hour % 12 or 12
+    return f"{hour}:{value:%M} {'am' if value.hour < 12 else 'pm'}"
+
+
+def zone_abbreviation(value: datetime) -> str:
+    """'EST', 'EDT', 'GMT', 'BST'; 'UTC+03:00' where the zone has no lettered abbreviation."""
+    name = value.tzname() or ""
+    if re.fullmatch(r"[A-Z]{2,5}", name):
+        return name
+    offset = value.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def time_range(start: datetime, end: datetime) -> str:
+    """'6:00 pm – 7:30 pm EST'; the end's date is named when the session passes midnight."""
+    start_zone, end_zone = zone_abbreviation(start), zone_abbreviation(end)
+    if start.date() != end.date():
+        return (
+            f"{clock(start)} {start_zone} – {clock(end)} {end_zone} ({end:%A} {end.day} {end:%B})"
+        )
+    if start_zone != end_zone:
+        return f"{clock(start)} {start_zone} – {clock(end)} {end_zone}"
+    return f"{clock(start)} – {clock(end)} {start_zone}"
+
+
+def place_name(zone: ZoneInfo) -> str:
+    """'New York' for America/New_York."""
+    return zone.key.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@dataclass(frozen=True)
+class CalendarLinks:
+    """Where to add one session: its own .ics and the web calendars' compose pages."""
+
+    ics: str
+    google: str
+    outlook: str
+    office365: str
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """A session as the pages show it."""
+
+    session: Session
+    program: Any  # the programs plugin's Program
+    program_name: str
+    url: str
+    page_url: str
+    date_text: str
+    time_text: str
+    site_time_text: str
+    where_text: str
+    description: str  # plain text: status, program, links and the body
+    calendar_links: CalendarLinks
+    jsonld: Markup
+
+    @property
+    def title(self) -> str:
+        """The session's title."""
+        return self.session.title
+
+    @property
+    def body(self) -> Markup:
+        """The description rendered from Markdown (raw HTML already escaped)."""
+        return Markup(self.session.body_html)
+
+    @property
+    def format(self) -> Format:
+        """In person, online or hybrid."""
+        return self.session.format
+
+    @property
+    def status(self) -> Status:
+        """Scheduled, cancelled, postponed or full."""
+        return self.session.status
+
+    @property
+    def start_iso(self) -> str:
+        """Start with its UTC offset, for <time datetime>."""
+        return self.session.start.isoformat()
+
+    @property
+    def end_iso(self) -> str:
+        """End with its UTC offset, for <time datetime>."""
+        return self.session.end.isoformat()
+
+    @property
+    def open_for_registration(self) -> bool:
+        """True when the registration link should be offered."""
+        return bool(self.session.registration_url) and self.session.status is Status.SCHEDULED
+
+
+def where_text(session: Session) -> str:
+    """'Online', the venue, or 'venue, and online'."""
+    if session.format is Format.ONLINE:
+        return "Online"
+    if session.format is Format.HYBRID:
+        return f"{session.location}, and online"
+    return session.location
+
+
+def summary(session: Session) -> str:
+    """Title as calendars show it; prefixed when the session will not happen as planned."""
+    prefix = {Status.CANCELLED: "Cancelled: ", Status.POSTPONED: "Postponed: "}
+    return prefix.get(session.status, "") + session.title
+
+
+def description_head(session: Session, program_name: str, page_url: str) -> list[str]:
+    """The first lines of a calendar description: status, program, how to attend, links."""
+    lines = []
+    if session.status is Status.CANCELLED:
+        lines.append("CANCELLED: this session will not take place.")
+    elif session.status is Status.POSTPONED:
+        lines.append("POSTPONED: a new date will be announced.")
+    elif session.status is Status.FULL:
+        lines.append("FULL: registration is closed; the session goes ahead.")
+    lines.append(f"Information session: {program_name} ({session.format.label.lower()}).")
+    if session.format.in_person:
+        lines.append(f"Where: {session.location}")
+    if session.join_url and session.status is not Status.CANCELLED:
+        lines.append(f"Join online: {session.join_url}")
+    if session.registration_url and session.status is Status.SCHEDULED:
+        lines.append(f"Register: {session.registration_url}")
+    lines.append(f"Details: {page_url}")
+    return lines
+
+
+def calendar_links(session: Session, ics_url: str, short_description: str) -> CalendarLinks:
+    """Add-to-calendar links for one session."""
+    location = session.join_url if session.format is Format.ONLINE else session.location
+    title = summary(session)
+    return CalendarLinks(
+        ics=ics_url,
+        google=links.google_event_link(
+            title, session.start, session.end, short_description, location
+        ),
+        outlook=links.outlook_event_link(
+            links.OUTLOOK_COM, title, session.start, session.end, short_description, location
+        ),
+        office365=links.outlook_event_link(
+            links.OFFICE_365, title, session.start, session.end, short_description, location
+        ),
+    )
+
+
+def site_time_text(session: Session, site_zone: ZoneInfo) -> str:
+    """The time in the site's zone when the session's zone differs, e.g. 'That is ... in
+    New York'; '' otherwise."""
+    if ZoneInfo(session.timezone) == site_zone:
+        return ""
+    start, end = session.start.astimezone(site_zone), session.end.astimezone(site_zone)
+    day = "" if start.date() == session.start.date() else f"{long_date(start)}, "
+    return f"{day}{time_range(start, end)} in {place_name(site_zone)}"

@@ -1,0 +1,464 @@
+"""SessionsGenerator: reads session files, checks them, writes session pages and feeds.
+
+Phases, as in Pelican: ``generate_context`` reads and checks every file (problems are kept,
+not raised, so that every file is checked); ``finalize`` runs once every generator's context
+exists (programs are known then), raises one error listing every problem, and shares the
+sessions with the templates; ``generate_output`` writes pages and .ics files.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markdown import Markdown
+from pelican.generators import Generator
+
+from info_sessions import links
+from info_sessions.calendar_grid import Month, month_grid, months_between
+from info_sessions.display import (
+    SessionView,
+    calendar_links,
+    description_head,
+    long_date,
+    site_time_text,
+    summary,
+    time_range,
+    where_text,
+)
+from info_sessions.errors import SessionContentError
+from info_sessions.history import last_commit_times
+from info_sessions.ical import CalendarInfo, EventInfo, calendar_bytes
+from info_sessions.jsonld import event_jsonld, jsonld_script_text
+from info_sessions.listing import Feed, Listing, filter_views, group_by_month
+from info_sessions.model import Format, Session, Status
+from info_sessions.parsing import RawSession, parse_session_text
+from info_sessions.plaintext import html_to_text
+from info_sessions.settings import SessionSettings, save_as
+from info_sessions.validation import (
+    Checked,
+    Paths,
+    duplicate_uid_problems,
+    program_problems,
+    validate,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MonthPage:
+    """One page of the month-grid view, with its neighbours."""
+
+    url: str
+    grid: Month
+    previous: MonthPage | None = None
+    next: MonthPage | None = None
+
+
+@dataclass(frozen=True)
+class SessionsContext:
+    """What the templates get as ``info_sessions``."""
+
+    upcoming: tuple[SessionView, ...]
+    past: tuple[SessionView, ...]
+    next: tuple[SessionView, ...]
+    by_program: dict[str, tuple[SessionView, ...]]
+    feeds: tuple[Feed, ...]
+    feed_all: Feed
+    feeds_by_key: dict[str, Feed]
+    listings: tuple[Listing, ...]  # the index, per-format and per-program lists
+    index_url: str
+    past_url: str
+    calendar_url: str
+    subscribe_url: str
+    format_urls: dict[str, str]
+    program_urls: dict[str, str]
+    google_add_by_url: str
+    today: date
+    refresh_hours: int
+
+
+class SessionsGenerator(Generator):
+    """Holds every session of one build; nothing lives outside it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.config = SessionSettings.from_settings(self.settings)
+        self.checked: dict[str, Checked] = {}
+        self.sessions: list[Session] = []
+        self.stamps: dict[str, datetime] = {}
+        self.views: list[SessionView] = []
+        self.shared: SessionsContext | None = None
+        self.month_pages: list[MonthPage] = []
+
+    # -- reading -----------------------------------------------------------------------
+    def _display_path(self, relative: str) -> str:
+        return os.path.join(os.path.basename(os.path.normpath(self.path)), relative)
+
+    def _paths(self) -> Paths:
+        config = self.config
+        return Paths(
+            url=lambda slug: config.page_url.format(slug=slug),
+            save_as=lambda slug: save_as(config.page_url.format(slug=slug)),
+            feed_path=lambda slug: config.feed_session.format(slug=slug),
+        )
+
+    def _reserved_slugs(self) -> set[str]:
+        """File names that would collide with the list pages under the same folder."""
+        config = self.config
+        urls = [config.past_url, config.calendar_url, config.subscribe_url]
+        urls += [config.format_url.format(format=f.value) for f in Format]
+        urls.append(config.program_url.format(slug="x"))
+        prefix = config.page_url.split("{slug}")[0]
+        return {url[len(prefix) :].split("/")[0] for url in urls if url.startswith(prefix)}
+
+    def _markdown(self) -> Markdown:
+        configs = dict(self.config.markdown.get("extension_configs", {}))
+        configs.pop("markdown.extensions.meta", None)  # our header parser reads the header
+        options = {
+            key: value
+            for key, value in self.config.markdown.items()
+            if key not in ("extension_configs", "extensions")
+        }
+        return Markdown(extensions=list(configs), extension_configs=configs, **options)
+
+    def generate_context(self) -> None:
+        """Read and check every session file; problems are raised later, all together."""
+        folder = os.path.join(self.path, self.config.path)
+        renderer = self._markdown()
+        paths = self._paths()
+        reserved = self._reserved_slugs()
+        slugs: dict[str, str] = {}
+        for relative in sorted(self.get_files(self.config.path, extensions=("md",))):
+            display = self._display_path(relative)
+            source = os.path.join(self.path, relative)
+            try:
+                text = Path(source).read_text(encoding="utf-8")
+            except UnicodeDecodeError as error:
+                raw = RawSession(display, {}, {}, "", [f"{display}: (file): not UTF-8 ({error})"])
+            else:
+                raw = parse_session_text(text, display)
+            result = validate(
+                raw,
+                relative_path=relative,
+                source_path=source,
+                default_timezone=self.config.default_timezone,
+                uid_domain=self.config.uid_domain,
+                paths=paths,
+                markdown=lambda body: renderer.reset().convert(body),
+            )
+            slug = Path(relative).stem
+            if slug in reserved:
+                result.problems.append(
+                    f"{display}: (file name): {slug!r}: taken by the sessions pages "
+                    f"({', '.join(sorted(reserved))}); rename the file"
+                )
+            if slug in slugs:
+                result.problems.append(
+                    f"{display}: (file name): {slug!r}: also used by {slugs[slug]}; every "
+                    "session file needs its own name"
+                )
+            slugs.setdefault(slug, display)
+            self.checked[display] = result
+            if result.session is not None and not result.problems:
+                self.sessions.append(result.session)
+                self.add_source_path(result.session)
+        history = last_commit_times(folder) if os.path.isdir(folder) else {}
+        fallback = self.config.today_start
+        for session in self.sessions:
+            name = os.path.relpath(session.source_path, folder).replace(os.sep, "/")
+            self.stamps[session.slug] = session.modified or history.get(name) or fallback
+        self.sessions.sort(key=lambda s: (s.start.astimezone(ZoneInfo("UTC")), s.slug))
+        logger.debug("info_sessions: read %d session files", len(self.checked))
+
+    # -- after every context exists ------------------------------------------------------
+    def finalize(self, programs_by_slug: dict[str, Any]) -> None:
+        """Check programs and UIDs, raise every problem at once, then share the sessions."""
+        problems = [problem for result in self.checked.values() for problem in result.problems]
+        problems += program_problems(self.checked, programs_by_slug)
+        problems += duplicate_uid_problems(self.checked)
+        if problems:
+            raise SessionContentError(problems)
+        self.views = [self._view(s, programs_by_slug[s.program_slug]) for s in self.sessions]
+        self.shared = self._shared(programs_by_slug)
+        self.month_pages = self._month_pages()
+        self.context["info_sessions"] = self.shared
+
+    def _absolute(self, url: str) -> str:
+        return f"{self.config.site_url}/{url}"
+
+    def _view(self, session: Session, program: Any) -> SessionView:
+        config = self.config
+        program_name = getattr(program, "title", session.program_slug)
+        page_url = self._absolute(session.url)
+        head = description_head(session, program_name, page_url)
+        body = html_to_text(session.body_html)
+        description = "\n".join(head) + (f"\n\n{body}" if body else "")
+        data = event_jsonld(
+            session,
+            description=description,
+            page_url=page_url,
+            organizer=config.organizer,
+            organizer_url=f"{config.site_url}/",
+            program_name=program_name,
+        )
+        return SessionView(
+            session=session,
+            program=program,
+            program_name=program_name,
+            url=session.url,
+            page_url=page_url,
+            date_text=long_date(session.start),
+            time_text=time_range(session.start, session.end),
+            site_time_text=site_time_text(session, config.site_timezone),
+            where_text=where_text(session),
+            description=description,
+            calendar_links=calendar_links(session, session.feed_path, "\n".join(head)),
+            jsonld=jsonld_script_text(data),
+        )
+
+    def _feed(
+        self,
+        key: str,
+        title: str,
+        name: str,
+        text: str,
+        path: str,
+        list_url: str,
+        window: list[SessionView],
+    ) -> Feed:
+        url = self._absolute(path)
+        full_name = f"{name} ({self.config.site_name})"
+        return Feed(
+            key=key,
+            title=title,
+            name=full_name,
+            description=text,
+            path=path,
+            url=url,
+            webcal=links.webcal_url(url),
+            outlook=links.outlook_subscribe_link(links.OUTLOOK_COM, url, full_name),
+            office365=links.outlook_subscribe_link(links.OFFICE_365, url, full_name),
+            list_url=list_url,
+            sessions=filter_views(window, key),
+        )
+
+    def _shared(self, programs_by_slug: dict[str, Any]) -> SessionsContext:
+        config = self.config
+        today_start = config.today_start
+        upcoming = [v for v in self.views if v.session.end > today_start]
+        past = [v for v in reversed(self.views) if v.session.end <= today_start]
+        cutoff = today_start - timedelta(days=config.past_days)
+        window = [v for v in self.views if v.session.end > cutoff]
+        format_urls = {f: config.format_url.format(format=f) for f in ("in-person", "online")}
+        program_urls = {
+            slug: config.program_url.format(slug=slug) for slug in sorted(programs_by_slug)
+        }
+        feeds = [
+            self._feed(
+                "all",
+                "All info sessions",
+                "Info sessions",
+                "Every information session of every program.",
+                config.feed_all,
+                config.index_url,
+                window,
+            ),
+            self._feed(
+                "in-person",
+                "In-person sessions",
+                "In-person info sessions",
+                "Information sessions you can attend in person (in-person and hybrid).",
+                config.feed_format.format(format="in-person"),
+                format_urls["in-person"],
+                window,
+            ),
+            self._feed(
+                "online",
+                "Online sessions",
+                "Online info sessions",
+                "Information sessions you can join online (online and hybrid).",
+                config.feed_format.format(format="online"),
+                format_urls["online"],
+                window,
+            ),
+        ]
+        programs = list(self.context.get("programs") or programs_by_slug.values())
+        for program in programs:
+            short = getattr(program, "short_name", "") or program.title
+            feeds.append(
+                self._feed(
+                    f"program-{program.slug}",
+                    program.title,
+                    f"{short} info sessions",
+                    f"Information sessions of the {program.title}.",
+                    config.feed_program.format(slug=program.slug),
+                    program_urls[program.slug],
+                    window,
+                )
+            )
+        by_key = {feed.key: feed for feed in feeds}
+        listings = [
+            Listing(
+                "all",
+                "Info sessions",
+                "Upcoming information sessions of every program, in person and online.",
+                config.index_url,
+                group_by_month(upcoming),
+                by_key["all"],
+                "No sessions are scheduled at the moment.",
+            ),
+        ]
+        for key, title, text in (
+            ("in-person", "In-person info sessions", "attend in person (in-person and hybrid)"),
+            ("online", "Online info sessions", "join online (online and hybrid)"),
+        ):
+            listings.append(
+                Listing(
+                    key,
+                    title,
+                    f"Upcoming information sessions you can {text}.",
+                    format_urls[key],
+                    group_by_month(filter_views(upcoming, key)),
+                    by_key[key],
+                    f"No {key} sessions are scheduled at the moment.",
+                )
+            )
+        by_program = {}
+        for program in programs:
+            key = f"program-{program.slug}"
+            by_program[program.slug] = filter_views(upcoming, key)
+            listings.append(
+                Listing(
+                    key,
+                    f"Info sessions: {program.title}",
+                    f"Upcoming information sessions of the {program.title}.",
+                    program_urls[program.slug],
+                    group_by_month(by_program[program.slug]),
+                    by_key[key],
+                    "No sessions of this program are scheduled at the moment.",
+                )
+            )
+        happening = [v for v in upcoming if v.session.status is not Status.CANCELLED]
+        return SessionsContext(
+            upcoming=tuple(upcoming),
+            past=tuple(past),
+            next=tuple(happening[: config.home_count]),
+            by_program=by_program,
+            feeds=tuple(feeds),
+            feed_all=by_key["all"],
+            feeds_by_key=by_key,
+            listings=tuple(listings),
+            index_url=config.index_url,
+            past_url=config.past_url,
+            calendar_url=config.calendar_url,
+            subscribe_url=config.subscribe_url,
+            format_urls=format_urls,
+            program_urls=program_urls,
+            google_add_by_url=links.GOOGLE_ADD_BY_URL,
+            today=config.today,
+            refresh_hours=config.refresh_hours,
+        )
+
+    def _month_pages(self) -> list[MonthPage]:
+        """One grid per month from the first session (or this month) to the last."""
+        config = self.config
+        dates = [v.session.start.date() for v in self.views] + [config.today]
+        by_date: dict[date, list[SessionView]] = {}
+        for view in self.views:
+            by_date.setdefault(view.session.start.date(), []).append(view)
+        pages = [
+            MonthPage(
+                url=config.month_url.format(year=year, month=month),
+                grid=month_grid(year, month, by_date, config.today),
+            )
+            for year, month in months_between(min(dates), max(dates))
+        ]
+        linked = []
+        for index, page in enumerate(pages):
+            linked.append(
+                MonthPage(
+                    url=page.url,
+                    grid=page.grid,
+                    previous=pages[index - 1] if index else None,
+                    next=pages[index + 1] if index + 1 < len(pages) else None,
+                )
+            )
+        return linked
+
+    # -- writing -----------------------------------------------------------------------
+    def _event(self, view: SessionView) -> EventInfo:
+        session = view.session
+        short = getattr(view.program, "short_name", "") or view.program_name
+        return EventInfo(
+            session=session,
+            summary=summary(session),
+            description=view.description,
+            page_url=view.page_url,
+            categories=("Info session", short, session.format.label),
+            stamp=self.stamps[session.slug],
+        )
+
+    def _write_bytes(self, path: str, data: bytes) -> None:
+        target = Path(self.output_path) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def generate_output(self, writer: Any) -> None:
+        """Write the list pages, month grids, session pages, subscribe page and feeds."""
+        shared = self.shared
+        if shared is None:  # finalize did not run: no sessions plugin context
+            return
+        config = self.config
+        list_template = self.get_template("sessions/list")
+        for listing in shared.listings:
+            writer.write_file(save_as(listing.url), list_template, self.context, listing=listing)
+        writer.write_file(
+            save_as(config.past_url),
+            self.get_template("sessions/past"),
+            self.context,
+            groups=group_by_month(shared.past),
+        )
+        month_template = self.get_template("sessions/month")
+        this_month = (config.today.year, config.today.month)
+        current = next(
+            (p for p in self.month_pages if (p.grid.year, p.grid.month) == this_month),
+            self.month_pages[0],
+        )
+        for page in self.month_pages:
+            writer.write_file(
+                save_as(page.url), month_template, self.context, month=page, page_url=page.url
+            )
+        writer.write_file(
+            save_as(config.calendar_url),
+            month_template,
+            self.context,
+            month=current,
+            page_url=config.calendar_url,
+        )
+        session_template = self.get_template("sessions/session")
+        for view in self.views:
+            writer.write_file(view.session.save_as, session_template, self.context, item=view)
+            self._write_bytes(
+                view.session.feed_path,
+                calendar_bytes([self._event(view)], prodid=config.prodid, info=None),
+            )
+        writer.write_file(
+            save_as(config.subscribe_url), self.get_template("sessions/subscribe"), self.context
+        )
+        refresh = timedelta(hours=config.refresh_hours)
+        for feed in shared.feeds:
+            info = CalendarInfo(
+                name=feed.name,
+                description=feed.description,
+                url=self._absolute(feed.list_url),
+                refresh=refresh,
+            )
+            events = [self._event(view) for view in feed.sessions]
+            self._write_bytes(feed.path, calendar_bytes(events, prodid=config.prodid, info=info))

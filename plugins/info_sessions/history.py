@@ -1,0 +1,43 @@
+"""When each session file last changed, from git: one `git log` call for the whole folder."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from datetime import UTC, datetime
+
+logger = logging.getLogger(__name__)
+
+
+def last_commit_times(folder: str) -> dict[str, datetime]:
+    """{file name relative to ``folder``: its last commit time, UTC}; {} outside a git tree."""
+    command = [
+        "git",
+        "-C",
+        folder,
+        "log",
+        "--format=%x1e%ct",
+        "--name-only",
+        "--relative",
+        "--",
+        ".",
+    ]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as error:
+        logger.debug("info_sessions: no git history for %s (%s)", folder, error)
+        return {}
+    return parse_log(result.stdout)
+
+
+def parse_log(output: str) -> dict[str, datetime]:
+    """Parse `git log --format=%x1e%ct --name-only` output, newest commit first."""
+    times: dict[str, datetime] = {}
+    for record in output.split("\x1e"):
+        lines = [line.strip() for line in record.strip().splitlines() if line.strip()]
+        if not lines or not lines[0].isdigit():
+            continue
+        when = datetime.fromtimestamp(int(lines[0]), tz=UTC)
+        for name in lines[1:]:
+            times.setdefault(name, when)
+    return times

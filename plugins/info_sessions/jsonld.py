@@ -1,0 +1,63 @@
+"""schema.org Event JSON-LD for a session page."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+from info_sessions.model import Format, Session, Status
+
+_MODES = {
+    Format.IN_PERSON: "https://schema.org/OfflineEventAttendanceMode",
+    Format.ONLINE: "https://schema.org/OnlineEventAttendanceMode",
+    Format.HYBRID: "https://schema.org/MixedEventAttendanceMode",
+}
+
+
+def event_jsonld(
+    session: Session,
+    *,
+    description: str,
+    page_url: str,
+    organizer: str,
+    organizer_url: str,
+    program_name: str,
+) -> dict[str, Any]:
+    """The Event as a dict (startDate and endDate carry their UTC offsets)."""
+    places: list[dict[str, Any]] = []
+    if session.format.in_person:
+        places.append({"@type": "Place", "name": session.location, "address": session.location})
+    if session.format.online:
+        places.append({"@type": "VirtualLocation", "url": session.join_url})
+    return {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": session.title,
+        "description": description,
+        "url": page_url,
+        "startDate": session.start.isoformat(),
+        "endDate": session.end.isoformat(),
+        "eventAttendanceMode": _MODES[session.format],
+        "eventStatus": session.status.schema_org,
+        "location": places[0] if len(places) == 1 else places,
+        "organizer": {"@type": "Organization", "name": organizer, "url": organizer_url},
+        "about": program_name,
+        "isAccessibleForFree": True,
+        "offers": {
+            "@type": "Offer",
+            "price": "0",
+            "priceCurrency": "USD",
+            "url": session.registration_url or page_url,
+            "availability": "https://schema.org/SoldOut"
+            if session.status is Status.FULL
+            else "https://schema.org/InStock",
+        },
+    }
+
+
+def jsonld_script_text(data: dict[str, Any]) -> Markup:
+    """JSON for a <script type="application/ld+json"> element, safe against '</'."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    return Markup(text.replace("</", "<\\/"))

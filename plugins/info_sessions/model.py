@@ -1,0 +1,134 @@
+"""The session content type: its field table and the typed, validated Session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+# Longest session accepted: a calendar entry longer than this is almost always a typo.
+MAX_DURATION = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One header field of a session file: its name as written and what it takes."""
+
+    name: str
+    required: bool
+    help: str
+
+
+# Every header field a session file may have, in the order the README documents them.
+FIELDS: tuple[Field, ...] = (
+    Field("Title", True, "the session's title"),
+    Field("Program", True, "the slug of the program, e.g. healthcare-quality-and-safety"),
+    Field("Format", True, "in-person, online or hybrid"),
+    Field("Start", True, "YYYY-MM-DD HH:MM, wall-clock time in Timezone"),
+    Field("End", False, "YYYY-MM-DD HH:MM; give End or Duration"),
+    Field("Duration", False, "e.g. 90m, 1h, 1h30m; give End or Duration"),
+    Field("Timezone", False, "IANA name such as America/New_York"),
+    Field("Location", False, "venue and address; required for in-person and hybrid"),
+    Field("Join-URL", False, "https link of the meeting; required for online and hybrid"),
+    Field("Registration-URL", False, "https link of the registration form"),
+    Field("Status", False, "scheduled (default), cancelled, postponed or full"),
+    Field("UID", False, "stable identifier in the feeds; default <file name>@<domain>"),
+    Field("Sequence", False, "revision number in the feeds, 0 or more (default 0)"),
+    Field("Modified", False, "YYYY-MM-DD or YYYY-MM-DD HH:MM of the last real change"),
+)
+FIELDS_BY_KEY: dict[str, Field] = {field.name.lower(): field for field in FIELDS}
+
+
+class Format(Enum):
+    """How a session is attended."""
+
+    IN_PERSON = "in-person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+    @property
+    def label(self) -> str:
+        """Human label: "In person", "Online", "Hybrid"."""
+        return {"in-person": "In person", "online": "Online", "hybrid": "Hybrid"}[self.value]
+
+    @property
+    def in_person(self) -> bool:
+        """True when people can attend at a venue (in-person and hybrid)."""
+        return self is not Format.ONLINE
+
+    @property
+    def online(self) -> bool:
+        """True when people can join online (online and hybrid)."""
+        return self is not Format.IN_PERSON
+
+
+class Status(Enum):
+    """Where a session stands."""
+
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    POSTPONED = "postponed"
+    FULL = "full"
+
+    @property
+    def label(self) -> str:
+        """Human label shown on pages."""
+        return {
+            "scheduled": "Scheduled",
+            "cancelled": "Cancelled",
+            "postponed": "Postponed",
+            "full": "Full: registration closed",
+        }[self.value]
+
+    @property
+    def ical(self) -> str:
+        """The iCalendar STATUS value."""
+        return {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}.get(self.value, "CONFIRMED")
+
+    @property
+    def schema_org(self) -> str:
+        """The schema.org eventStatus."""
+        return {
+            "cancelled": "https://schema.org/EventCancelled",
+            "postponed": "https://schema.org/EventPostponed",
+        }.get(self.value, "https://schema.org/EventScheduled")
+
+    @property
+    def happening(self) -> bool:
+        """False when the session will not take place at its time."""
+        return self in (Status.SCHEDULED, Status.FULL)
+
+
+@dataclass(frozen=True)
+class Session:
+    """One information session, read from content/sessions/<slug>.md and validated."""
+
+    slug: str
+    source_path: str  # absolute path of the file
+    relative_source_path: str  # relative to the content folder, e.g. "sessions/x.md"
+    title: str
+    program_slug: str
+    format: Format
+    start: datetime  # aware, in the session's zone
+    end: datetime  # aware, in the session's zone
+    timezone: str  # IANA name
+    location: str
+    join_url: str
+    registration_url: str
+    status: Status
+    uid: str
+    sequence: int
+    modified: datetime | None  # aware; from the Modified field
+    body_html: str
+    url: str
+    save_as: str
+    feed_path: str
+
+    def get_relative_source_path(self) -> str:
+        """Where the file is under the content folder (what Pelican's source map uses)."""
+        return self.relative_source_path
+
+    @property
+    def duration(self) -> timedelta:
+        """How long the session lasts."""
+        return self.end - self.start

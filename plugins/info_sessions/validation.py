@@ -1,0 +1,377 @@
+"""Turn a parsed session file into a Session, or into problems naming field, value and fix."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from info_sessions.model import MAX_DURATION, Format, Session, Status
+from info_sessions.parsing import RawSession
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2})$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DURATION = re.compile(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$")
+_UID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)?$")
+_SEQUENCE = re.compile(r"^\d+$")
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a session's page and feed go, made from its slug (settings patterns)."""
+
+    url: Callable[[str], str]
+    save_as: Callable[[str], str]
+    feed_path: Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What validating one file gave: the session (None if any problem), problems, and the
+    UID and program it names (checked across files later)."""
+
+    session: Session | None
+    problems: list[str]
+    uid: str
+    program: str
+
+
+@cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def _hhmm(delta: timedelta) -> str:
+    minutes = int(abs(delta).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    return f"{hours} hour{'s' if hours != 1 else ''}" if hours else f"{minutes} minutes"
+
+
+def local_time_problem(naive: datetime, zone: ZoneInfo) -> str | None:
+    """Why a wall-clock time cannot be used in ``zone`` (DST gap or fold), or None."""
+    early = naive.replace(tzinfo=zone, fold=0)
+    late = naive.replace(tzinfo=zone, fold=1)
+    offset_early, offset_late = early.utcoffset(), late.utcoffset()
+    if offset_early == offset_late:
+        return None
+    shift = _hhmm(offset_early - offset_late)
+    round_trip = early.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
+    if round_trip != naive:
+        return (
+            f"does not exist in {zone.key}: clocks go forward {shift} that night and skip "
+            f"this time; choose a time at least {shift} earlier or later"
+        )
+    return (
+        f"is ambiguous in {zone.key}: clocks go back {shift} that night, so it happens "
+        f"twice; choose a time at least {shift} earlier or later"
+    )
+
+
+def _parse_wall_clock(raw: str) -> datetime | None:
+    match = _DATETIME.match(raw)
+    if not match:
+        return None
+    year, month, day, hour, minute = (int(part) for part in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute)  # noqa: DTZ001 - zone added by caller
+    except ValueError:
+        return None
+
+
+def is_https_url(raw: str) -> bool:
+    """True for an https URL with a host and no spaces."""
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.hostname) and not any(c.isspace() for c in raw)
+
+
+def parse_duration(raw: str) -> timedelta | None:
+    """'90m', '1h', '1h30m', '1h 30m' as a timedelta; None when it is not a duration."""
+    match = _DURATION.match(raw.strip().lower())
+    if not match or not any(match.groups()):
+        return None
+    hours, minutes = (int(part or 0) for part in match.groups())
+    return timedelta(hours=hours, minutes=minutes)
+
+
+class _Checker:
+    """Collects the problems of one file while reading its values."""
+
+    def __init__(self, raw: RawSession):
+        self.raw = raw
+        self.problems: list[str] = list(raw.problems)
+
+    def value(self, name: str) -> str:
+        return self.raw.values.get(name, "")
+
+    def problem(self, name: str, what: str, value: str | None = None) -> None:
+        shown = "(missing)" if value is None else repr(value)
+        self.problems.append(f"{self.raw.path}: {name}: {shown}: {what}")
+
+    def required(self, name: str, fix: str) -> str:
+        value = self.value(name)
+        if not value:
+            self.problem(name, f"required; {fix}", None if name not in self.raw.values else "")
+        return value
+
+    def choice(self, name: str, enum: type[Format] | type[Status], default: str = "") -> object:
+        raw = self.value(name) or default
+        options = [member.value for member in enum]
+        try:
+            return enum(raw.lower())
+        except ValueError:
+            guess = difflib.get_close_matches(raw.lower(), options, n=1)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+            self.problem(name, f"must be one of {', '.join(options)}{hint}", raw)
+            return None
+
+    def zone(self, default: str) -> ZoneInfo | None:
+        raw = self.value("Timezone") or default
+        try:
+            return ZoneInfo(raw)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            guess = difflib.get_close_matches(raw, _zone_names(), n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else f"for example '{default}'"
+            self.problem("Timezone", f"unknown time zone; use an IANA name such as {hint}", raw)
+            return None
+
+    def wall_clock(self, name: str, zone: ZoneInfo | None) -> datetime | None:
+        raw = self.value(name)
+        naive = _parse_wall_clock(raw)
+        if naive is None:
+            self.problem(
+                name,
+                "not a date and time; write it as YYYY-MM-DD HH:MM, e.g. 2027-03-09 18:00",
+                raw,
+            )
+            return None
+        if zone is None:
+            return None
+        trouble = local_time_problem(naive, zone)
+        if trouble:
+            self.problem(name, trouble, raw)
+            return None
+        return naive.replace(tzinfo=zone)
+
+    def https(self, name: str, required_because: str | None) -> str:
+        raw = self.value(name)
+        if not raw:
+            if required_because:
+                self.problem(
+                    name,
+                    f"required for {required_because} sessions; add '{name}: https://...'",
+                    None if name not in self.raw.values else "",
+                )
+            return ""
+        if not is_https_url(raw):
+            self.problem(name, "must be an https:// URL with a host and no spaces", raw)
+            return ""
+        return raw
+
+
+def validate(
+    raw: RawSession,
+    *,
+    relative_path: str,
+    source_path: str,
+    default_timezone: str,
+    uid_domain: str,
+    paths: Paths,
+    markdown: Callable[[str], str],
+) -> Checked:
+    """Check every field of ``raw``: the Session, or None and every problem found."""
+    check = _Checker(raw)
+    slug = relative_path.rsplit("/", 1)[-1].removesuffix(".md")
+    if not _SLUG.match(slug):
+        check.problems.append(
+            f"{raw.path}: (file name): {slug!r}: use lowercase letters, digits and single "
+            "hyphens, e.g. 2027-03-mhqs-online.md; the name becomes the page URL and UID"
+        )
+    title = check.required("Title", "add a 'Title:' line")
+    program = check.required("Program", "add 'Program: <program slug>'")
+    session_format = check.choice("Format", Format) if check.value("Format") else None
+    if not check.value("Format"):
+        check.required("Format", "add 'Format: in-person', 'online' or 'hybrid'")
+    zone = check.zone(default_timezone)
+    start = None
+    if check.required("Start", "add 'Start: YYYY-MM-DD HH:MM'"):
+        start = check.wall_clock("Start", zone)
+    end = _end(check, start, zone)
+    location = check.value("Location")
+    if session_format is not None:
+        if session_format.in_person and not location:
+            check.problem(
+                "Location",
+                f"required for {session_format.value} sessions; add 'Location: venue, address'",
+                None if "Location" not in raw.values else "",
+            )
+        if not session_format.in_person and location:
+            check.problem(
+                "Location",
+                "online sessions have no venue; remove the line or set 'Format: hybrid'",
+                location,
+            )
+    join_url = check.https(
+        "Join-URL",
+        session_format.value if session_format is not None and session_format.online else None,
+    )
+    if session_format is Format.IN_PERSON and check.value("Join-URL"):
+        check.problem(
+            "Join-URL",
+            "in-person sessions have no join link; remove the line or set 'Format: hybrid'",
+            check.value("Join-URL"),
+        )
+    registration_url = check.https("Registration-URL", None)
+    status = check.choice("Status", Status, default="scheduled")
+    uid = _uid(check, slug, uid_domain)
+    sequence = _sequence(check)
+    modified = _modified(check, zone)
+    if check.problems:
+        return Checked(None, check.problems, uid, program)
+    return Checked(
+        Session(
+            slug=slug,
+            source_path=source_path,
+            relative_source_path=relative_path,
+            title=title,
+            program_slug=program,
+            format=session_format,
+            start=start,
+            end=end,
+            timezone=zone.key,
+            location=location,
+            join_url=join_url,
+            registration_url=registration_url,
+            status=status,
+            uid=uid,
+            sequence=sequence,
+            modified=modified,
+            body_html=markdown(raw.body),
+            url=paths.url(slug),
+            save_as=paths.save_as(slug),
+            feed_path=paths.feed_path(slug),
+        ),
+        [],
+        uid,
+        program,
+    )
+
+
+def _end(check: _Checker, start: datetime | None, zone: ZoneInfo | None) -> datetime | None:
+    has_end, has_duration = "End" in check.raw.values, "Duration" in check.raw.values
+    if has_end and has_duration:
+        check.problem(
+            "Duration",
+            "give End or Duration, not both; remove one of the two lines",
+            check.value("Duration"),
+        )
+        return None
+    if not has_end and not has_duration:
+        check.problem("End", "required; add 'End: YYYY-MM-DD HH:MM' or 'Duration: 90m' (or 1h30m)")
+        return None
+    if has_duration:
+        name, raw = "Duration", check.value("Duration")
+        duration = parse_duration(raw)
+        if duration is None:
+            check.problem(name, "not a duration; write it like 90m, 1h or 1h30m", raw)
+            return None
+        if start is None:
+            return None
+        end = (start.astimezone(ZoneInfo("UTC")) + duration).astimezone(start.tzinfo)
+    else:
+        name, raw = "End", check.value("End")
+        end = check.wall_clock("End", zone)
+        if end is None or start is None:
+            return None
+    if end <= start:
+        check.problem(name, f"must end after Start ({check.value('Start')})", raw)
+        return None
+    if end - start > MAX_DURATION:
+        check.problem(name, f"the session would last {_hhmm(end - start)}; 12 hours at most", raw)
+        return None
+    return end
+
+
+def _uid(check: _Checker, slug: str, domain: str) -> str:
+    raw = check.value("UID")
+    if not raw:
+        return f"{slug}@{domain}"
+    if not _UID.match(raw):
+        check.problem(
+            "UID",
+            "use letters, digits, '.', '_' and '-', optionally '@domain', e.g. "
+            f"'{slug}-2027' ; or remove the line to use the file name",
+            raw,
+        )
+        return ""
+    return raw if "@" in raw else f"{raw}@{domain}"
+
+
+def _sequence(check: _Checker) -> int:
+    raw = check.value("Sequence")
+    if not raw:
+        return 0
+    if not _SEQUENCE.match(raw):
+        check.problem(
+            "Sequence",
+            "must be a whole number, 0 or more; raise it by one for each change to the time, "
+            "place or status",
+            raw,
+        )
+        return 0
+    return int(raw)
+
+
+def _modified(check: _Checker, zone: ZoneInfo | None) -> datetime | None:
+    raw = check.value("Modified")
+    if not raw:
+        return None
+    naive = _parse_wall_clock(raw)
+    if naive is None and _DATE.match(raw):
+        naive = _parse_wall_clock(f"{raw} 00:00")
+    if naive is None:
+        check.problem("Modified", "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM", raw)
+        return None
+    return naive.replace(tzinfo=zone) if zone is not None else None
+
+
+def duplicate_uid_problems(checked: Mapping[str, Checked]) -> list[str]:
+    """Problems for UIDs used by more than one session file (``checked``: path -> result)."""
+    seen: dict[str, str] = {}
+    problems = []
+    for path, result in checked.items():
+        if not result.uid:
+            continue
+        if result.uid in seen:
+            problems.append(
+                f"{path}: UID: {result.uid!r}: also used by {seen[result.uid]}; every "
+                "session needs its own UID (remove the UID line or make it unique)"
+            )
+        else:
+            seen[result.uid] = path
+    return problems
+
+
+def program_problems(checked: Mapping[str, Checked], known: Iterable[str]) -> list[str]:
+    """Problems for files whose Program is not the slug of an existing program."""
+    known = sorted(known)
+    listed = ", ".join(known) if known else "(no programs are defined)"
+    problems = []
+    for path, result in checked.items():
+        if result.program and result.program not in known:
+            guess = difflib.get_close_matches(result.program, known, n=1)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+            problems.append(
+                f"{path}: Program: {result.program!r}: no such program{hint}; use one of: {listed}"
+            )
+    return problems
