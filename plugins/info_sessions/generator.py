@@ -36,7 +36,7 @@ from info_sessions.history import last_commit_times
 from info_sessions.ical import CalendarInfo, EventInfo, calendar_bytes
 from info_sessions.jsonld import event_jsonld, jsonld_script_text
 from info_sessions.listing import Feed, Listing, filter_views, group_by_month
-from info_sessions.model import Format, Session, Status
+from info_sessions.model import Format, Session
 from info_sessions.parsing import RawSession, parse_session_text
 from info_sessions.plaintext import html_to_text
 from info_sessions.settings import SessionSettings, save_as
@@ -345,7 +345,7 @@ class SessionsGenerator(Generator):
                     "No sessions of this program are scheduled at the moment.",
                 )
             )
-        happening = [v for v in upcoming if v.session.status is not Status.CANCELLED]
+        happening = [v for v in upcoming if v.session.status.happening]
         return SessionsContext(
             upcoming=tuple(upcoming),
             past=tuple(past),
