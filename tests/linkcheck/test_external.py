@@ -220,3 +220,11 @@ def test_progress_is_reported_up_to_the_total(http_server, fast_settings) -> Non
     assert seen[0] == (0, 3, 0)
     assert seen[-1] == (3, 3, 2)
     assert [done for done, _, _ in seen] == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:notaport/", f"https://{'x' * 70}.example.org/"])
+def test_a_malformed_url_is_broken_and_the_run_goes_on(http_server, fast_settings, url) -> None:
+    results = _run(LiveChecker(fast_settings), url, http_server.url("/ok"))
+    assert results[url].outcome is Outcome.BROKEN
+    assert results[url].reason.startswith("the URL is malformed")
+    assert results[http_server.url("/ok")].outcome is Outcome.OK

@@ -112,6 +112,8 @@ def classify_error(error: BaseException, timeout: float) -> tuple[Outcome, str]:
         return Outcome.BROKEN, f"the TLS certificate is not valid: {error.verify_message}"
     if isinstance(error, ssl.SSLError):
         return Outcome.BROKEN, f"the TLS handshake failed: {error.reason or error}"
+    if isinstance(error, http.client.InvalidURL):
+        return Outcome.BROKEN, f"the URL is malformed: {error}"
     if isinstance(error, TimeoutError):
         return Outcome.UNVERIFIED, f"no answer within {timeout:g} s"
     if isinstance(error, http.client.HTTPException):
@@ -191,7 +193,12 @@ class LiveChecker:
         with ThreadPoolExecutor(self.settings.workers, thread_name_prefix="linkcheck") as pool:
             futures = {pool.submit(self.check, url): url for url in _by_host_round_robin(pending)}
             for future in as_completed(futures):
-                result = future.result()
+                try:
+                    result = future.result()
+                except Exception as error:  # one odd URL must not end the whole run
+                    logger.exception("checking %s failed", futures[future])
+                    reason = f"the checker failed on this URL: {error!r}"
+                    result = ExternalResult(futures[future], Outcome.UNVERIFIED, reason)
                 result.usages = list(external[futures[future]])
                 results.append(result)
                 counts[result.outcome] += 1
@@ -308,9 +315,13 @@ class LiveChecker:
 
     def _request(self, method: str, url: str) -> _Response:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            port = parts.port
+            host = (parts.hostname or "").encode("idna").decode("ascii")
+        except ValueError as error:  # a bad port, or a host name IDNA cannot encode
+            raise http.client.InvalidURL(f"{url!r}: {error}") from error
+        if parts.scheme not in ("http", "https") or not host:
             raise http.client.InvalidURL(f"cannot request {url!r}")
-        host = parts.hostname.encode("idna").decode("ascii")
         target = quote(parts.path or "/", safe=_SAFE_PATH)
         if parts.query:
             target += "?" + quote(parts.query, safe=_SAFE_PATH + "?=&")
@@ -320,10 +331,10 @@ class LiveChecker:
                 raise _BudgetSpentError
             if parts.scheme == "https":
                 connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                    host, parts.port, timeout=timeout, context=self._ssl
+                    host, port, timeout=timeout, context=self._ssl
                 )
             else:
-                connection = http.client.HTTPConnection(host, parts.port, timeout=timeout)
+                connection = http.client.HTTPConnection(host, port, timeout=timeout)
             try:
                 connection.request(
                     method,
