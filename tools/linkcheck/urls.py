@@ -21,8 +21,6 @@ _MAIL_ADDRESS = re.compile(
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
 _PHONE = re.compile(r"\+?[0-9().-]+")
-# Schemes a browser handles without fetching anything we could check.
-_NOT_CHECKED = frozenset({"data", "javascript", "about", "blob", "sms", "geo", "urn", "tag"})
 
 
 class Scheme(StrEnum):
@@ -206,13 +204,3 @@ def is_absolute_http(url: str) -> bool:
     """Whether ``url`` is a full http(s) URL with a host (as sitemaps require)."""
     parts = urlsplit(url.strip(HTML_WHITESPACE))
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-
-
-def without_fragment(url: str) -> str:
-    """``url`` with any ``#fragment`` removed."""
-    return url.partition("#")[0]
-
-
-def is_checked_scheme(scheme: str) -> bool:
-    """Whether links of this scheme are checked at all."""
-    return scheme.lower() not in _NOT_CHECKED
