@@ -2,13 +2,12 @@
 
 The site is built once, when this module is collected (the per-page tests need the list of
 built files), and checked once; each test reports its own page's problems. The live check of
-external links runs only with ``pytest --external`` (or ``make linkcheck``).
+external links is in test_external_links.py.
 """
 
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -19,19 +18,11 @@ import pytest
 
 from tests.conftest import TEST_TODAY
 from tools.build import PROJECT_ROOT, build_site, load_settings
-from tools.linkcheck.cache import SuccessCache
-from tools.linkcheck.cli import CACHE_DIR, ignore_notes, site_config
+from tools.linkcheck.cli import ignore_notes, site_config
 from tools.linkcheck.config import SiteConfig, load_config
-from tools.linkcheck.external import LiveChecker
 from tools.linkcheck.ignore import local_today
-from tools.linkcheck.model import Outcome
 from tools.linkcheck.offline import SiteCheck, check_site
-from tools.linkcheck.report import (
-    ProgressLine,
-    format_external,
-    format_ignore_notes,
-    format_problems,
-)
+from tools.linkcheck.report import format_ignore_notes, format_problems
 
 SETTINGS = PROJECT_ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = PROJECT_ROOT / "publishconf.py"
@@ -152,19 +143,3 @@ def test_the_publish_build_links_resolve_under_its_https_address(
     if check.problems:
         pytest.fail(format_problems(check.problems), pytrace=False)
     assert check.documents["index.html"].links
-
-
-@pytest.mark.external
-def test_external_links_are_alive(shipped: Shipped) -> None:
-    """Every external URL answers (network; run with --external or `make linkcheck`)."""
-    assert shipped.check is not None
-    checker = LiveChecker(
-        CONFIG.live,
-        cache=SuccessCache(CACHE_DIR, CONFIG.live.cache_days * 86400),
-        ignore=CONFIG.ignore,
-        progress=ProgressLine(sys.__stderr__ or sys.stderr),  # shown live, past pytest's capture
-    )
-    results = checker.run(shipped.check.external)
-    broken = [result for result in results if result.outcome is Outcome.BROKEN]
-    if broken:
-        pytest.fail(format_external(broken), pytrace=False)
