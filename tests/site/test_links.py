@@ -21,6 +21,7 @@ from tools.build import PROJECT_ROOT, build_site, load_settings
 from tools.linkcheck.cli import ignore_notes, site_config
 from tools.linkcheck.config import SiteConfig, load_config
 from tools.linkcheck.ignore import local_today
+from tools.linkcheck.model import Kind
 from tools.linkcheck.offline import SiteCheck, check_site
 from tools.linkcheck.report import format_ignore_notes, format_problems
 
@@ -143,3 +144,26 @@ def test_the_publish_build_links_resolve_under_its_https_address(
     if check.problems:
         pytest.fail(format_problems(check.problems), pytrace=False)
     assert check.documents["index.html"].links
+
+
+def test_a_broken_link_in_content_is_reported_with_page_line_and_source(
+    content_copy: Path, build
+) -> None:
+    """End to end: a real build with one bad fragment fails, naming the page, line and source."""
+    program = content_copy / "programs" / "medical-education.md"
+    text = program.read_text("utf-8").rstrip("\n") + "\n"
+    broken = "/programs/health-professions-education/#no-such-part"
+    program.write_text(f"{text}\nCompare [the fees]({broken}).\n", "utf-8")
+    source_line = len(text.splitlines()) + 2
+    output = build(content=content_copy)
+    site = SiteConfig.from_settings(load_settings(SETTINGS), project_root=content_copy.parent)
+    check = check_site(output, site, ignore=CONFIG.ignore, today=date.fromisoformat(TEST_TODAY))
+    (problem,) = [p for p in check.problems if p.url == broken]  # other pages: their own tests
+    page = "programs/medical-education/index.html"
+    assert (problem.page, problem.kind, problem.url) == (page, Kind.MISSING_FRAGMENT, broken)
+    assert (problem.source, problem.source_line) == (
+        "content/programs/medical-education.md",
+        source_line,
+    )
+    built_lines = (output / page).read_text("utf-8").splitlines()
+    assert problem.line is not None and broken in built_lines[problem.line - 1]
