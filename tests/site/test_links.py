@@ -11,7 +11,6 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -58,9 +57,7 @@ def _shipped(config: pytest.Config) -> Shipped:
         except Exception as error:  # reported by every test below, not as a collection error
             config.stash[_SHIPPED] = Shipped(output, site, None, f"{type(error).__name__}: {error}")
         else:
-            check = check_site(
-                output, site, ignore=CONFIG.ignore, today=date.fromisoformat(TEST_TODAY)
-            )
+            check = check_site(output, site, ignore=CONFIG.ignore, today=local_today())
             config.stash[_SHIPPED] = Shipped(output, site, check)
     return config.stash[_SHIPPED]
 
@@ -140,7 +137,7 @@ def test_the_publish_build_links_resolve_under_its_https_address(
     settings = load_settings(PUBLISH_SETTINGS)
     site = SiteConfig.from_settings(settings, PROJECT_ROOT)
     assert [prefix.netloc for prefix in site.prefixes] == ["quality-programs.example.org"]
-    check = check_site(output, site, ignore=CONFIG.ignore, today=date.fromisoformat(TEST_TODAY))
+    check = check_site(output, site, ignore=CONFIG.ignore, today=local_today())
     if check.problems:
         pytest.fail(format_problems(check.problems), pytrace=False)
     assert check.documents["index.html"].links
@@ -157,7 +154,7 @@ def test_a_broken_link_in_content_is_reported_with_page_line_and_source(
     source_line = len(text.splitlines()) + 2
     output = build(content=content_copy)
     site = SiteConfig.from_settings(load_settings(SETTINGS), project_root=content_copy.parent)
-    check = check_site(output, site, ignore=CONFIG.ignore, today=date.fromisoformat(TEST_TODAY))
+    check = check_site(output, site, ignore=CONFIG.ignore, today=local_today())
     (problem,) = [p for p in check.problems if p.url == broken]  # other pages: their own tests
     page = "programs/medical-education/index.html"
     assert (problem.page, problem.kind, problem.url) == (page, Kind.MISSING_FRAGMENT, broken)
