@@ -28,7 +28,8 @@ SITE_TODAY = os.environ.get("SITE_TODAY") or datetime.now(ZoneInfo(TIMEZONE)).da
 PATH = "content"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["theme_helpers", "site_files", "programs", "info_sessions"]
+# safe_markdown: raw HTML in content shows as text; javascript:/data: links fail the build.
+PLUGINS = ["safe_markdown", "theme_helpers", "site_files", "programs", "info_sessions"]
 
 # News are Pelican articles; About is a page. Programs, quotes and sessions are read by our
 # plugins from their own folders.
@@ -63,8 +64,6 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
         "markdown.extensions.meta": {},
-        # Raw HTML in content shows as text; javascript:/data: links are refused.
-        "safe_markdown:SafeMarkdownExtension": {},
     },
     "output_format": "html5",
 }

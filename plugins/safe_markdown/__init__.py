@@ -1,7 +1,7 @@
-"""Safe Markdown: raw HTML in content is shown as text, and links may only use safe schemes.
+"""Safe Markdown plugin: raw HTML in content shows as text; links may only use safe schemes.
 
-Not a Pelican plugin but a Markdown extension, named in MARKDOWN["extension_configs"] as
-``safe_markdown:SafeMarkdownExtension`` (Pelican puts plugins/ on sys.path before reading).
+The plugin adds its Markdown extension to MARKDOWN["extensions"] once settings are read, so
+every Markdown reader of the build (Pelican's and our plugins') uses it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from xml.etree.ElementTree import Element
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
+from pelican import signals
 
 logger = logging.getLogger(__name__)
 
@@ -60,3 +61,17 @@ class SafeMarkdownExtension(Extension):
 def makeExtension(**kwargs: object) -> SafeMarkdownExtension:  # noqa: N802 - Markdown's API
     """Entry point Markdown uses when the extension is named by module."""
     return SafeMarkdownExtension(**kwargs)
+
+
+def add_extension(pelican: object) -> None:
+    """Add the extension to this build's Markdown settings."""
+    markdown_settings = pelican.settings.setdefault("MARKDOWN", {})
+    extensions = markdown_settings.setdefault("extensions", [])
+    if not any(isinstance(extension, SafeMarkdownExtension) for extension in extensions):
+        extensions.append(SafeMarkdownExtension())
+
+
+def register() -> None:
+    """Connect the plugin."""
+    # initialized fires before any reader exists, so every reader sees the extension.
+    signals.initialized.connect(add_extension)

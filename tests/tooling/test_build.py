@@ -54,3 +54,27 @@ def test_logged_warnings_fail_the_build(tmp_path: Path, content_copy: Path) -> N
         build_site(tmp_path / "out", overrides={"PATH": str(content_copy)})
     assert any("no-such-file.md" in problem for problem in caught.value.problems)
     assert not (tmp_path / "out").exists()
+
+
+def test_build_works_in_a_plain_process_like_make_build(tmp_path: Path) -> None:
+    """Outside pytest's pythonpath, as `make build` runs: every plugin must still import."""
+    import os
+    import subprocess
+    import sys
+
+    from tools.build import PROJECT_ROOT
+
+    script = (
+        "import sys; from pathlib import Path; from tools.build import build_site; "
+        "build_site(Path(sys.argv[1]), overrides={'SITE_TODAY': '2026-11-23'})"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "out")],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "out" / "programs" / "index.html").is_file()
