@@ -36,7 +36,7 @@ from info_sessions.history import last_commit_times
 from info_sessions.ical import CalendarInfo, EventInfo, calendar_bytes
 from info_sessions.jsonld import event_jsonld, jsonld_script_text
 from info_sessions.listing import Feed, Listing, filter_views, group_by_month
-from info_sessions.model import Format, Session
+from info_sessions.model import Session
 from info_sessions.parsing import RawSession, parse_session_text
 from info_sessions.plaintext import html_to_text
 from info_sessions.settings import SessionSettings, save_as
@@ -49,6 +49,9 @@ from info_sessions.validation import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Formats with a list page and a feed of their own; hybrid sessions are in both.
+LIST_FORMATS = ("in-person", "online")
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ class SessionsGenerator(Generator):
         """File names that would collide with the list pages under the same folder."""
         config = self.config
         urls = [config.past_url, config.calendar_url, config.subscribe_url]
-        urls += [config.format_url.format(format=f.value) for f in Format]
+        urls += [config.format_url.format(format=f) for f in LIST_FORMATS]
         urls.append(config.program_url.format(slug="x"))
         prefix = config.page_url.split("{slug}")[0]
         return {url[len(prefix) :].split("/")[0] for url in urls if url.startswith(prefix)}
@@ -184,7 +187,8 @@ class SessionsGenerator(Generator):
         problems += program_problems(self.checked, programs_by_slug)
         problems += duplicate_uid_problems(self.checked)
         if problems:
-            raise SessionContentError(problems)
+            # Grouped by file (a stable sort keeps each file's problems in field order).
+            raise SessionContentError(sorted(problems, key=lambda p: p.split(": ", 1)[0]))
         self.views = [self._view(s, programs_by_slug[s.program_slug]) for s in self.sessions]
         self.shared = self._shared(programs_by_slug)
         self.month_pages = self._month_pages()
@@ -256,7 +260,7 @@ class SessionsGenerator(Generator):
         past = [v for v in reversed(self.views) if v.session.end <= today_start]
         cutoff = today_start - timedelta(days=config.past_days)
         window = [v for v in self.views if v.session.end > cutoff]
-        format_urls = {f: config.format_url.format(format=f) for f in ("in-person", "online")}
+        format_urls = {f: config.format_url.format(format=f) for f in LIST_FORMATS}
         program_urls = {
             slug: config.program_url.format(slug=slug) for slug in sorted(programs_by_slug)
         }

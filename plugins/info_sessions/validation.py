@@ -141,8 +141,12 @@ class _Checker:
             return ZoneInfo(raw)
         except (ZoneInfoNotFoundError, ValueError, OSError):
             guess = difflib.get_close_matches(raw, _zone_names(), n=1)
-            hint = f"did you mean '{guess[0]}'?" if guess else f"for example '{default}'"
-            self.problem("Timezone", f"unknown time zone; use an IANA name such as {hint}", raw)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+            self.problem(
+                "Timezone",
+                f"unknown time zone; use an IANA name such as '{default}'{hint}",
+                raw,
+            )
             return None
 
     def wall_clock(self, name: str, zone: ZoneInfo | None) -> datetime | None:
@@ -284,6 +288,9 @@ def _end(check: _Checker, start: datetime | None, zone: ZoneInfo | None) -> date
         duration = parse_duration(raw)
         if duration is None:
             check.problem(name, "not a duration; write it like 90m, 1h or 1h30m", raw)
+            return None
+        if duration > MAX_DURATION:
+            check.problem(name, f"the session would last {_hhmm(duration)}; 12 hours at most", raw)
             return None
         if start is None:
             return None
