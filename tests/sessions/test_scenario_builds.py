@@ -498,3 +498,30 @@ def test_file_name_that_collides_with_a_list_page_is_refused(scenario: ScenarioF
         "content/sessions/past.md: (file name): 'past': taken by the sessions pages (calendar, "
         "in-person, online, past, program, subscribe); rename the file"
     ]
+
+
+def test_the_readme_example_added_to_the_real_content_appears_everywhere(
+    content_copy: Path, build
+) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### A session file\n\n```\n", 1)[1].split("```", 1)[0]
+    (content_copy / "sessions" / "mhqs-online-2027-05-11.md").write_text(example)
+    output = build(content=content_copy)
+    url = "/sessions/mhqs-online-2027-05-11/"
+    for listing in (
+        "sessions",
+        "sessions/online",
+        "sessions/program/healthcare-quality-and-safety",
+        "programs/healthcare-quality-and-safety",
+        "sessions/calendar/2027-05",
+    ):
+        assert page(output, listing).find("a", href=url) is not None, listing
+    assert page(output, "sessions/in-person").find("a", href=url) is None
+    assert page(output, url.strip("/")).h1.get_text() == "MHQS online information session"
+    uid = "mhqs-online-2027-05-11@127.0.0.1"
+    for feed in ("all", "online", "program-healthcare-quality-and-safety"):
+        assert uid in uids((output / "calendar" / f"{feed}.ics").read_bytes()), feed
+    assert uid not in uids((output / "calendar" / "in-person.ics").read_bytes())
+    assert icalendar_starts((output / "calendar" / "all.ics").read_bytes())[uid] == datetime(
+        2027, 5, 11, 16, tzinfo=UTC
+    )
