@@ -122,14 +122,23 @@ class SessionsGenerator(Generator):
         return {url[len(prefix) :].split("/")[0] for url in urls if url.startswith(prefix)}
 
     def _markdown(self) -> Markdown:
-        configs = dict(self.config.markdown.get("extension_configs", {}))
-        configs.pop("markdown.extensions.meta", None)  # our header parser reads the header
+        """A renderer with the site's MARKDOWN settings (safe_markdown included), minus the
+        meta extension: our own parser reads the header."""
+        settings = self.config.markdown
+        configs = dict(settings.get("extension_configs", {}))
+        # Named extensions first, then extension objects such as safe_markdown's: "extra"
+        # re-registers the raw-HTML block processor that safe_markdown removes, so the
+        # order decides whether raw HTML is escaped.
+        extensions = [*configs, *settings.get("extensions", [])]
+        meta = "markdown.extensions.meta"
+        unique = [e for i, e in enumerate(extensions) if e != meta and e not in extensions[:i]]
+        configs.pop(meta, None)
         options = {
             key: value
-            for key, value in self.config.markdown.items()
+            for key, value in settings.items()
             if key not in ("extension_configs", "extensions")
         }
-        return Markdown(extensions=list(configs), extension_configs=configs, **options)
+        return Markdown(extensions=unique, extension_configs=configs, **options)
 
     def generate_context(self) -> None:
         """Read and check every session file; problems are raised later, all together."""

@@ -525,3 +525,19 @@ def test_the_readme_example_added_to_the_real_content_appears_everywhere(
     assert icalendar_starts((output / "calendar" / "all.ics").read_bytes())[uid] == datetime(
         2027, 5, 11, 16, tzinfo=UTC
     )
+
+
+def test_session_descriptions_are_safe_markdown(scenario: ScenarioFn, build) -> None:
+    content = scenario("valid")
+    file = content / "sessions" / "alpha-campus-jan.md"
+    file.write_text(file.read_text() + "\n<script>alert(1)</script> and <b>bold</b>\n")
+    output = build(content=content)
+    soup = page(output, "sessions/alpha-campus-jan")
+    assert [tag["type"] for tag in soup.find_all("script")] == ["application/ld+json"]
+    prose = soup.select_one(".hq-prose")
+    assert prose.find("b") is None
+    assert "<script>alert(1)</script> and <b>bold</b>" in prose.get_text()
+    file.write_text(file.read_text() + "\n[click](javascript:alert(1))\n")
+    with pytest.raises(BuildError) as caught:
+        build(content=content, output=output.with_name("unsafe"))
+    assert any("javascript:alert(1)" in problem for problem in caught.value.problems)
