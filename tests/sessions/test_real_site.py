@@ -16,7 +16,7 @@ import pytest
 from icalendar import Calendar
 
 from tests.conftest import CONTENT, TEST_TODAY
-from tests.sessions.helpers import icalendar_starts, ics_starts, page, unfold
+from tests.sessions.helpers import icalendar_starts, ics_starts, page, text, unfold
 from tools.build import source_map_path
 from tools.devserver import ReloadBroadcaster, make_server
 
@@ -184,12 +184,19 @@ def test_session_page_and_its_jsonld(built_site: Path, path: Path) -> None:
     assert re.search(r"[+-]\d\d:\d\d$", data["startDate"])
     assert data["organizer"]["@type"] == "Organization"
     assert data["offers"]["price"] == "0"
-    links = [a["href"] for a in soup.select(".hq-actions a")]
+    section = soup.find(id="add-to-calendar").find_parent("section")
+    links = [a["href"] for a in section.select("a[download]")]
+    assert links == [f"/calendar/sessions/{path.stem}.ics"]
+    assert (built_site / links[0].lstrip("/")).is_file()
+    if fields.get("Status") == "cancelled":  # no links that would add a cancelled session
+        assert section.select(".hq-actions") == []
+        assert "Delete it in your calendar" in text(section)
+        return
+    links = [a["href"] for a in section.select(".hq-actions a")]
     assert links[0] == f"/calendar/sessions/{path.stem}.ics"
     assert links[1].startswith("https://calendar.google.com/calendar/render?action=TEMPLATE")
     assert links[2].startswith("https://outlook.live.com/calendar/0/deeplink/compose?")
     assert links[3].startswith("https://outlook.office.com/calendar/0/deeplink/compose?")
-    assert (built_site / links[0].lstrip("/")).is_file()
 
 
 def test_pages_with_their_css_stay_small(built_site: Path) -> None:
