@@ -36,6 +36,11 @@ class Month:
         return f"{calendar.month_name[self.month]} {self.year}"
 
     @property
+    def caption(self) -> str:
+        """'February 2027: 2 sessions'."""
+        return f"{self.label}: {self.count} session{'' if self.count == 1 else 's'}"
+
+    @property
     def count(self) -> int:
         """How many sessions the month has."""
         return sum(len(day.items) for week in self.weeks for day in week)

@@ -115,6 +115,11 @@ class SessionView:
         return self.session.end.isoformat()
 
     @property
+    def page_description(self) -> str:
+        """The page's meta description: program, date and time."""
+        return f"Information session, {self.program_name}: {self.date_text}, {self.time_text}."
+
+    @property
     def open_for_registration(self) -> bool:
         """True when the registration link should be offered."""
         return bool(self.session.registration_url) and self.session.status is Status.SCHEDULED
