@@ -17,6 +17,7 @@ class _TextExtractor(HTMLParser):
         self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Break before blocks and list items; remember link targets."""
         if tag in _BLOCKS:
             self.parts.append("\n\n")
         elif tag == "li":
@@ -27,6 +28,7 @@ class _TextExtractor(HTMLParser):
             self.links.append(dict(attrs).get("href") or "")
 
     def handle_endtag(self, tag: str) -> None:
+        """Break after blocks; write an external link's target after its text."""
         if tag in _BLOCKS:
             self.parts.append("\n\n")
         elif tag == "a" and self.links:
@@ -35,6 +37,7 @@ class _TextExtractor(HTMLParser):
                 self.parts.append(f" ({href.removeprefix('mailto:')})")
 
     def handle_data(self, data: str) -> None:
+        """Keep text, with runs of whitespace as one space."""
         self.parts.append(re.sub(r"\s+", " ", data))
 
 
