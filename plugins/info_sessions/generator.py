@@ -52,6 +52,8 @@ logger = logging.getLogger(__name__)
 
 # Formats with a list page and a feed of their own; hybrid sessions are in both.
 LIST_FORMATS = ("in-person", "online")
+# A feed larger than this fails the build (Google ignores subscriptions over 1 MB).
+FEED_SIZE_LIMIT = 900_000
 
 
 @dataclass(frozen=True)
@@ -419,6 +421,13 @@ class SessionsGenerator(Generator):
         )
 
     def _write_bytes(self, path: str, data: bytes) -> None:
+        if len(data) > FEED_SIZE_LIMIT:
+            logger.warning(
+                "info_sessions: %s is %d bytes; calendar apps (Google: 1 MB) may refuse it; "
+                "lower INFO_SESSIONS_PAST_DAYS or shorten descriptions",
+                path,
+                len(data),
+            )
         target = Path(self.output_path) / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

@@ -541,3 +541,16 @@ def test_session_descriptions_are_safe_markdown(scenario: ScenarioFn, build) -> 
     with pytest.raises(BuildError) as caught:
         build(content=content, output=output.with_name("unsafe"))
     assert any("javascript:alert(1)" in problem for problem in caught.value.problems)
+
+
+def test_a_feed_near_one_megabyte_fails_the_build(scenario: ScenarioFn, build) -> None:
+    content = scenario("valid")
+    file = content / "sessions" / "alpha-campus-jan.md"
+    file.write_text(file.read_text() + "\n" + "All about the campus. " * 42_000 + "\n")
+    with pytest.raises(BuildError) as caught:
+        build(content=content)
+    assert any(
+        problem.startswith("warning: info_sessions: calendar/all.ics is ")
+        and "Google: 1 MB" in problem
+        for problem in caught.value.problems
+    )
