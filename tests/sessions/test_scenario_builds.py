@@ -233,6 +233,7 @@ def test_subscribe_page_offers_every_control_for_every_feed(valid_site: Path) ->
             "https://calendar.google.com/calendar/u/0/r/settings/addbyurl"
         )
         assert feed.select_one("input[readonly]")["value"] == url
+        assert "Google checks for changes only every several hours" in text(feed)
         assert hrefs["Download the .ics file"] == f"/{path}"
         assert (valid_site / path).is_file()
     assert "every several hours" in text(soup.main)
