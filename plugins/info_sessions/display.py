@@ -115,6 +115,11 @@ class SessionView:
         return self.session.end.isoformat()
 
     @property
+    def start_text(self) -> str:
+        """'12:00 pm EST': the start alone, for the month grid."""
+        return f"{clock(self.session.start)} {zone_abbreviation(self.session.start)}"
+
+    @property
     def page_description(self) -> str:
         """The page's meta description: program, date and time."""
         return f"Information session, {self.program_name}: {self.date_text}, {self.time_text}."
