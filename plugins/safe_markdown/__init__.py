@@ -64,9 +64,15 @@ def makeExtension(**kwargs: object) -> SafeMarkdownExtension:  # noqa: N802 - Ma
 
 
 def add_extension(pelican: object) -> None:
-    """Add the extension to this build's Markdown settings."""
+    """Add the extension to this build's Markdown settings, after every other extension."""
     markdown_settings = pelican.settings.setdefault("MARKDOWN", {})
     extensions = markdown_settings.setdefault("extensions", [])
+    # Order matters: "extra" (md_in_html) registers its own raw-HTML block processor, so ours
+    # must run after it. Pelican appends extension_configs names after "extensions"; list them
+    # first ourselves so the safe extension really is last.
+    for name in markdown_settings.get("extension_configs", {}):
+        if name not in extensions:
+            extensions.append(name)
     if not any(isinstance(extension, SafeMarkdownExtension) for extension in extensions):
         extensions.append(SafeMarkdownExtension())
 

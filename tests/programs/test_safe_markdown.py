@@ -45,3 +45,24 @@ def test_program_body_with_html_is_escaped_in_the_built_page(build, scenario) ->
     page = (build(content=scenario) / "programs" / "beta" / "index.html").read_text()
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=" in page
+
+
+def test_html_blocks_in_pages_are_escaped_through_pelicans_own_reader(build, scenario) -> None:
+    """Pelican's reader with the site's MARKDOWN settings ("extra" included), block-level HTML."""
+    about = scenario / "pages" / "about.md"
+    about.write_text(
+        about.read_text() + '\n<script>alert("x")</script>\n\n<div markdown="1">*hi*</div>\n'
+    )
+    page = (build(content=scenario) / "about" / "index.html").read_text()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert" in page
+    assert "<div markdown" not in page
+
+
+def test_links_keep_siteurl_when_published_under_a_sub_path(build, scenario) -> None:
+    """Macros see SITEURL: a GitHub Pages project site lives under /repo/."""
+    output = build(content=scenario, SITEURL="https://example.org/repo")
+    for url in ("index.html", "programs/index.html", "people/index.html"):
+        html = (output / url).read_text()
+        assert 'href="/programs/' not in html, url
+    assert 'href="https://example.org/repo/programs/alpha/"' in (output / "index.html").read_text()
