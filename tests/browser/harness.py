@@ -1,0 +1,220 @@
+"""Shared harness of the browser and standards suites (tests/browser/, tests/standards/).
+
+- The real content is built once, when the first of these modules is collected: the per-page
+  tests are parametrised over every HTML page of that build, so the page list must exist
+  before the tests run. Both suites share that one build.
+- The build is served as it is, by a plain static server on 127.0.0.1 (ephemeral port), not
+  by the dev server (which injects a live-reload script).
+- One Debian Chromium per test session, driven by playwright; never ``playwright install``.
+
+The server, the build and the browser are kept in ``config.stash``, so the fixtures that
+tests/browser/conftest.py and tests/standards/conftest.py both import still share one of
+each. A missing Chromium or Java skips locally with the reason, and fails when ``CI`` is set.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.conftest import TEST_TODAY
+from tools.build import BuildError, build_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The machine may have no internet: without these Chromium keeps retrying its own services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+MOBILE = {"width": 390, "height": 844}
+NOT_BUILT = "(the site did not build)"
+
+
+def in_ci() -> bool:
+    """True when the ``CI`` environment variable is set to anything but empty/0/false/no."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require(found: bool, what: str, how_to_install: str) -> None:
+    """Skip (locally) or fail (under CI) the current test when a needed program is missing."""
+    if found:
+        return
+    if in_ci():
+        pytest.fail(f"{what} is missing and CI is set, so this is a failure: {how_to_install}")
+    pytest.skip(f"{what} is missing ({how_to_install}); with CI=true this is a failure")
+
+
+def url_path(relative: str) -> str:
+    """The address a built file is served at: ``a/index.html`` -> ``/a/``."""
+    if relative == "index.html":
+        return "/"
+    if relative.endswith("/index.html"):
+        return "/" + relative.removesuffix("index.html")
+    return "/" + relative
+
+
+@dataclass(frozen=True)
+class ShippedSite:
+    """The real content, built for these suites: its folder and every HTML page's address."""
+
+    output: Path
+    pages: tuple[str, ...]
+    build_error: str | None = None
+
+    def file(self, path: str) -> Path:
+        """The built file served at ``path`` (``/a/`` -> ``a/index.html``)."""
+        relative = path.lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        return self.output / relative
+
+
+_SITE = pytest.StashKey[ShippedSite]()
+_SERVER = pytest.StashKey[str]()
+_BROWSER = pytest.StashKey[Browser]()
+
+
+def shipped_site(config: pytest.Config) -> ShippedSite:
+    """Build the real content once per test session (SITE_TODAY pinned) and list its pages."""
+    if _SITE not in config.stash:
+        folder = Path(tempfile.mkdtemp(prefix="browser-site-"))
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+        output = folder / "output"
+        try:
+            build_site(output, overrides={"SITE_TODAY": TEST_TODAY})
+        except BuildError as error:
+            config.stash[_SITE] = ShippedSite(output, (), f"the site did not build:\n{error}")
+        else:
+            files = output.rglob("*.html")
+            pages = sorted(url_path(file.relative_to(output).as_posix()) for file in files)
+            config.stash[_SITE] = ShippedSite(output, tuple(pages))
+    return config.stash[_SITE]
+
+
+def parametrize_pages(metafunc: pytest.Metafunc) -> None:
+    """Give every test that takes ``page_path`` one run per built HTML page."""
+    if "page_path" in metafunc.fixturenames:
+        site = shipped_site(metafunc.config)
+        metafunc.parametrize("page_path", list(site.pages) or [NOT_BUILT])
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built folder as files, like any static host; no request logging."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _serve(config: pytest.Config, root: Path) -> str:
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+
+    config.add_cleanup(stop)
+    return f"http://127.0.0.1:{server.server_port}"
+
+
+def _launch(config: pytest.Config) -> Browser:
+    playwright = sync_playwright().start()
+    config.add_cleanup(playwright.stop)
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    config.add_cleanup(browser.close)
+    return browser
+
+
+@pytest.fixture(scope="session")
+def site(request: pytest.FixtureRequest) -> ShippedSite:
+    """The shipped site built for these suites; fails the test when it did not build."""
+    result = shipped_site(request.config)
+    if result.build_error:
+        pytest.fail(result.build_error, pytrace=False)
+    return result
+
+
+@pytest.fixture(scope="session")
+def server_url(request: pytest.FixtureRequest, site: ShippedSite) -> str:
+    """``http://127.0.0.1:<port>`` serving the built site exactly as built."""
+    config = request.config
+    if _SERVER not in config.stash:
+        config.stash[_SERVER] = _serve(config, site.output)
+    return config.stash[_SERVER]
+
+
+@pytest.fixture(scope="session")
+def browser(request: pytest.FixtureRequest) -> Browser:
+    """Debian's headless Chromium, launched once per test session."""
+    require(
+        CHROMIUM.is_file(),
+        f"Chromium ({CHROMIUM})",
+        "install it with `apt-get install chromium` (.ci/run does this in CI)",
+    )
+    config = request.config
+    if _BROWSER not in config.stash:
+        config.stash[_BROWSER] = _launch(config)
+    return config.stash[_BROWSER]
+
+
+def _tab(browser: Browser, **options: object) -> Iterator[Page]:
+    context: BrowserContext = browser.new_context(**options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[Page]:
+    """A fresh tab, 1280 px wide, JavaScript on."""
+    yield from _tab(browser, viewport=DESKTOP)
+
+
+@pytest.fixture
+def mobile(browser: Browser) -> Iterator[Page]:
+    """A fresh tab, 390 px wide (a phone), with touch."""
+    yield from _tab(browser, viewport=MOBILE, has_touch=True, is_mobile=True)
+
+
+@pytest.fixture
+def no_js(browser: Browser) -> Iterator[Page]:
+    """A fresh tab, 1280 px wide, with JavaScript disabled."""
+    yield from _tab(browser, viewport=DESKTOP, java_script_enabled=False)
+
+
+@functools.cache
+def _parse(file: Path) -> BeautifulSoup:
+    return BeautifulSoup(file.read_bytes(), "lxml")
+
+
+def soup(site: ShippedSite, path: str) -> BeautifulSoup:
+    """The built page at ``path``, parsed once per session (treat it as read-only)."""
+    return _parse(site.file(path))
+
+
+def json_ld(document: BeautifulSoup) -> list[dict]:
+    """Every JSON-LD block of a page, parsed (a JSON error propagates)."""
+    blocks = document.find_all("script", type="application/ld+json")
+    return [json.loads(block.string or "") for block in blocks]

@@ -1,0 +1,114 @@
+"""Page weight and JavaScript: every page with its local assets is at most 50 KB, and no page
+needs JavaScript (the only scripts allowed are JSON-LD data blocks).
+
+Weight is computed from the built files: the page's bytes plus, once each, every local file a
+browser fetches to show it: stylesheets (including print ones, which browsers fetch too), their
+``@import`` and ``url()`` references, icons, images (``src``, ``srcset``, ``poster``), scripts,
+audio/video sources, embeds.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from tests.browser.harness import ShippedSite, soup
+
+BUDGET_BYTES = 50 * 1024
+# <link rel> values a browser fetches to render the page (not canonical, alternate, etc.).
+FETCHED_LINK_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "manifest"}
+CSS_REFERENCE = re.compile(r"""@import\s+(?:url\()?\s*["']?([^"')\s;]+)|url\(\s*["']?([^"')]+)""")
+DATA_SCRIPT_TYPES = {"application/ld+json"}
+EVENT_HANDLER = re.compile(r"^on[a-z]+$")
+
+
+def local_file(site: ShippedSite, base_url: str, reference: str) -> Path | None:
+    """The built file a reference on the page at ``base_url`` loads, if it is local."""
+    reference = reference.strip()
+    if not reference or reference.startswith(("data:", "#")):
+        return None
+    parts = urlsplit(urljoin("http://site.invalid" + base_url, reference))
+    if parts.netloc != "site.invalid":
+        return None
+    return site.file(unquote(parts.path))
+
+
+def page_references(site: ShippedSite, path: str) -> list[str]:
+    """Every URL the page makes a browser fetch, as written."""
+    document = soup(site, path)
+    found = []
+    for link in document.find_all("link", href=True):
+        if FETCHED_LINK_RELS & {rel.lower() for rel in link.get("rel", [])}:
+            found.append(link["href"])
+    for element in document.find_all(["img", "script", "source", "audio", "video", "embed"]):
+        for attribute in ("src", "poster"):
+            if element.get(attribute):
+                found.append(element[attribute])
+        for candidate in element.get("srcset", "").split(","):
+            if candidate.strip():
+                found.append(candidate.split()[0])
+    for element in document.find_all(["object"], data=True):
+        found.append(element["data"])
+    for style in document.find_all(style=True):
+        found += [a or b for a, b in CSS_REFERENCE.findall(style["style"])]
+    for block in document.find_all("style"):
+        found += [a or b for a, b in CSS_REFERENCE.findall(block.get_text())]
+    return found
+
+
+def page_weight(site: ShippedSite, path: str) -> tuple[int, dict[str, int], list[str]]:
+    """Total bytes of a page and its local assets, each asset's size, and missing assets."""
+    sizes: dict[str, int] = {path: site.file(path).stat().st_size}
+    missing: list[str] = []
+    queue = [(path, reference) for reference in page_references(site, path)]
+    while queue:
+        base, reference = queue.pop()
+        file = local_file(site, base, reference)
+        if file is None:
+            continue
+        if not file.resolve().is_relative_to(site.output.resolve()):
+            missing.append(f"{reference} (from {base}): outside the site")
+            continue
+        key = "/" + file.relative_to(site.output).as_posix()
+        if key in sizes:
+            continue
+        if not file.is_file():
+            missing.append(f"{reference} (from {base})")
+            continue
+        sizes[key] = file.stat().st_size
+        if file.suffix == ".css":
+            css = file.read_text(encoding="utf-8")
+            queue += [(key, a or b) for a, b in CSS_REFERENCE.findall(css)]
+    return sum(sizes.values()), sizes, missing
+
+
+def test_page_weight_within_budget(site: ShippedSite, page_path: str) -> None:
+    """The page plus every local asset it loads weighs at most 50 KB."""
+    total, sizes, missing = page_weight(site, page_path)
+    assert not missing, f"{page_path} loads local files that are not built: {missing}"
+    listing = "\n  ".join(f"{size:>7} {name}" for name, size in sorted(sizes.items()))
+    assert total <= BUDGET_BYTES, (
+        f"{page_path} weighs {total} bytes with its assets, over the budget of {BUDGET_BYTES}:"
+        f"\n  {listing}"
+    )
+
+
+def test_page_needs_no_javascript(site: ShippedSite, page_path: str) -> None:
+    """No executable script, event handler or javascript: URL; only JSON-LD data blocks."""
+    document = soup(site, page_path)
+    problems = []
+    for script in document.find_all("script"):
+        kind = (script.get("type") or "text/javascript").lower()
+        if kind not in DATA_SCRIPT_TYPES or script.get("src"):
+            problems.append(f"<script type={kind!r} src={script.get('src')!r}>")
+    for element in document.find_all(True):
+        handlers = [name for name in element.attrs if EVENT_HANDLER.match(name)]
+        if handlers:
+            problems.append(f"<{element.name}> has event handler attributes {handlers}")
+        for attribute in ("href", "src", "action", "formaction"):
+            if str(element.get(attribute, "")).strip().lower().startswith("javascript:"):
+                problems.append(f"<{element.name} {attribute}={element[attribute]!r}>")
+    for noscript in document.find_all("noscript"):
+        problems.append(f"<noscript> (content that depends on JavaScript): {noscript}")
+    assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
