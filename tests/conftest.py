@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.realsite import TEST_TODAY, real_site_output
 from tools.build import PROJECT_ROOT, build_site
 
-# The fixed "today" for tests, so upcoming/past splits never depend on the calendar.
-TEST_TODAY = "2026-11-23"
 CONTENT = PROJECT_ROOT / "content"
 SOURCES = PROJECT_ROOT / "sources"
 
@@ -39,11 +38,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real content, built once per test session; returns the output folder."""
-    output = tmp_path_factory.mktemp("site") / "output"
-    build_site(output, overrides={"SITE_TODAY": TEST_TODAY})
-    return output
+def built_site(request: pytest.FixtureRequest) -> Path:
+    """The real content, built once per test session; returns the output folder (read only)."""
+    return real_site_output(request.config)
 
 
 @pytest.fixture

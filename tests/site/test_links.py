@@ -7,15 +7,13 @@ external links is in test_external_links.py.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_TODAY
+from tests.realsite import TEST_TODAY, real_site_output
 from tools.build import PROJECT_ROOT, build_site, load_settings
 from tools.linkcheck.cli import ignore_notes, site_config
 from tools.linkcheck.config import SiteConfig, load_config
@@ -48,13 +46,11 @@ _SHIPPED = pytest.StashKey[Shipped]()
 def _shipped(config: pytest.Config) -> Shipped:
     """Build the real site once per session (at collection) and check it once."""
     if _SHIPPED not in config.stash:
-        folder = Path(tempfile.mkdtemp(prefix="linkcheck-site-"))
-        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
-        output = folder / "output"
         site = site_config(SETTINGS)
         try:
-            build_site(output, settings_file=SETTINGS, overrides={"SITE_TODAY": TEST_TODAY})
+            output = real_site_output(config)
         except Exception as error:  # reported by every test below, not as a collection error
+            output = Path(NOT_BUILT)
             config.stash[_SHIPPED] = Shipped(output, site, None, f"{type(error).__name__}: {error}")
         else:
             check = check_site(output, site, ignore=CONFIG.ignore, today=local_today())
