@@ -457,12 +457,14 @@ class SessionsGenerator(Generator):
             writer.write_file(
                 save_as(page.url), month_template, self.context, month=page, page_url=page.url
             )
+        # The calendar's front page shows this month again, under its own title.
         writer.write_file(
             save_as(config.calendar_url),
             month_template,
             self.context,
             month=current,
             page_url=config.calendar_url,
+            calendar_front=True,
         )
         session_template = self.get_template("sessions/session")
         for view in self.views:
