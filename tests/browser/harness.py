@@ -18,6 +18,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -109,11 +110,42 @@ def shipped_site(config: pytest.Config) -> ShippedSite:
     return config.stash[_SITE]
 
 
+# Page kinds with many pages (the addresses README documents); a page that matches none is a
+# kind of its own. Slow checks (keyboard) run on one page of each kind.
+PAGE_KINDS = (
+    ("program", re.compile(r"/programs/[^/]+/")),
+    ("sessions by format", re.compile(r"/sessions/(in-person|online)/")),
+    ("sessions by program", re.compile(r"/sessions/program/[^/]+/")),
+    ("month view", re.compile(r"/sessions/calendar/([0-9]{4}-[0-9]{2}/)?")),
+    ("session", re.compile(r"/sessions/(?!past/|subscribe/|calendar/|program/)[^/]+/")),
+    ("news item", re.compile(r"/news/[^/]+/")),
+)
+
+
+def page_kind(path: str) -> str:
+    """The kind of page at ``path``: one of PAGE_KINDS, or the path itself."""
+    return next((kind for kind, pattern in PAGE_KINDS if pattern.fullmatch(path)), path)
+
+
+def sample_pages(site: ShippedSite) -> list[str]:
+    """One page of each kind: the biggest, which has the most links and controls."""
+    chosen: dict[str, str] = {}
+    for path in site.pages:
+        kind = page_kind(path)
+        size = site.file(path).stat().st_size
+        if kind not in chosen or size > site.file(chosen[kind]).stat().st_size:
+            chosen[kind] = path
+    return sorted(chosen.values())
+
+
 def parametrize_pages(metafunc: pytest.Metafunc) -> None:
-    """Give every test that takes ``page_path`` one run per built HTML page."""
+    """One run per built HTML page for tests taking ``page_path``; one per kind of page for
+    tests taking ``sample_page``."""
+    site = shipped_site(metafunc.config)
     if "page_path" in metafunc.fixturenames:
-        site = shipped_site(metafunc.config)
         metafunc.parametrize("page_path", list(site.pages) or [NOT_BUILT])
+    if "sample_page" in metafunc.fixturenames:
+        metafunc.parametrize("sample_page", sample_pages(site) if site.pages else [NOT_BUILT])
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -178,30 +210,60 @@ def browser(request: pytest.FixtureRequest) -> Browser:
     return config.stash[_BROWSER]
 
 
-def _tab(browser: Browser, **options: object) -> Iterator[Page]:
-    context: BrowserContext = browser.new_context(**options)
+_TABS = pytest.StashKey[dict[str, Page]]()
+TAB_OPTIONS: dict[str, dict] = {
+    "desktop": {"viewport": DESKTOP},
+    "mobile": {"viewport": MOBILE, "has_touch": True, "is_mobile": True},
+    "no_js": {"viewport": DESKTOP, "java_script_enabled": False},
+}
+
+
+def _fresh_tab(browser: Browser, kind: str) -> Iterator[Page]:
+    context: BrowserContext = browser.new_context(**TAB_OPTIONS[kind])
     try:
         yield context.new_page()
     finally:
         context.close()
 
 
+def _shared_tab(config: pytest.Config, browser: Browser, kind: str) -> Page:
+    """One long-lived tab per kind: a new context costs about half a second, a goto far less."""
+    tabs = config.stash.setdefault(_TABS, {})
+    if kind not in tabs or tabs[kind].is_closed():
+        context = browser.new_context(**TAB_OPTIONS[kind])
+        config.add_cleanup(context.close)
+        tabs[kind] = context.new_page()
+    return tabs[kind]
+
+
 @pytest.fixture
 def desktop(browser: Browser) -> Iterator[Page]:
-    """A fresh tab, 1280 px wide, JavaScript on."""
-    yield from _tab(browser, viewport=DESKTOP)
+    """A fresh tab (its own context), 1280 px wide, JavaScript on."""
+    yield from _fresh_tab(browser, "desktop")
 
 
 @pytest.fixture
 def mobile(browser: Browser) -> Iterator[Page]:
-    """A fresh tab, 390 px wide (a phone), with touch."""
-    yield from _tab(browser, viewport=MOBILE, has_touch=True, is_mobile=True)
+    """A fresh tab (its own context), 390 px wide (a phone), with touch."""
+    yield from _fresh_tab(browser, "mobile")
 
 
 @pytest.fixture
-def no_js(browser: Browser) -> Iterator[Page]:
-    """A fresh tab, 1280 px wide, with JavaScript disabled."""
-    yield from _tab(browser, viewport=DESKTOP, java_script_enabled=False)
+def desktop_tab(request: pytest.FixtureRequest, browser: Browser) -> Page:
+    """The session's shared 1280 px tab, for per-page checks that start with a goto."""
+    return _shared_tab(request.config, browser, "desktop")
+
+
+@pytest.fixture
+def mobile_tab(request: pytest.FixtureRequest, browser: Browser) -> Page:
+    """The session's shared 390 px tab, for per-page checks that start with a goto."""
+    return _shared_tab(request.config, browser, "mobile")
+
+
+@pytest.fixture
+def no_js_tab(request: pytest.FixtureRequest, browser: Browser) -> Page:
+    """The session's shared 1280 px tab with JavaScript disabled."""
+    return _shared_tab(request.config, browser, "no_js")
 
 
 @functools.cache

@@ -8,14 +8,25 @@ import pytest
 from tests.browser.harness import (
     browser,
     desktop,
+    desktop_tab,
     mobile,
-    no_js,
+    mobile_tab,
+    no_js_tab,
     parametrize_pages,
     server_url,
     site,
 )
 
-__all__ = ["browser", "desktop", "mobile", "no_js", "server_url", "site"]
+__all__ = [
+    "browser",
+    "desktop",
+    "desktop_tab",
+    "mobile",
+    "mobile_tab",
+    "no_js_tab",
+    "server_url",
+    "site",
+]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

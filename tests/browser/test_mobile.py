@@ -1,0 +1,109 @@
+"""At 390 px wide (a phone): no page scrolls sideways and the main navigation is usable.
+
+Usable means every navigation link is on screen, at least 24 × 24 CSS pixels (WCAG 2.5.8),
+not overlapped by another link or covered by anything, and a tap on it opens its page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.harness import MOBILE, ShippedSite
+
+pytestmark = pytest.mark.browser
+
+MIN_TARGET_PX = 24
+
+# Page width, and the elements that stick out to the right or left (outside any scroller).
+OVERFLOW = """(width) => {
+  const sticking = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || (r.right <= width + 0.5 && r.left >= -0.5)) continue;
+    let scroller = false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== 'visible') { scroller = true; break; }
+    }
+    if (!scroller) sticking.push(`${el.outerHTML.slice(0, 100)} (${r.left}..${r.right})`);
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, sticking: sticking.slice(0, 8)};
+}"""
+
+# Every main navigation link: its box, and whether its centre is really the link.
+NAV_LINKS = """() => {
+  const nav = document.querySelector('nav[aria-label="Main"]');
+  if (!nav) return null;
+  window.scrollTo(0, 0);
+  return [...nav.querySelectorAll('a[href]')].map((a) => {
+    const r = a.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return {text: a.textContent.trim(), href: a.getAttribute('href'), left: r.left,
+            right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height,
+            reachable: !!hit && (hit === a || a.contains(hit))};
+  });
+}"""
+
+
+def nav_problems(links: list[dict] | None, width: int) -> list[str]:
+    """What makes the main navigation hard to use at ``width`` pixels."""
+    if not links:
+        return ["no main navigation (nav aria-label=Main) with links"]
+    problems = []
+    for link in links:
+        name = repr(link["text"])
+        if link["left"] < 0 or link["right"] > width:
+            problems.append(f"{name} is cut off ({link['left']:.0f}..{link['right']:.0f} px)")
+        if link["width"] < MIN_TARGET_PX or link["height"] < MIN_TARGET_PX:
+            problems.append(
+                f"{name} is {link['width']:.0f}×{link['height']:.0f} px, under "
+                f"{MIN_TARGET_PX}×{MIN_TARGET_PX}"
+            )
+        if not link["reachable"]:
+            problems.append(f"{name} is covered by another element")
+    for i, a in enumerate(links):
+        for b in links[i + 1 :]:
+            if (
+                a["left"] < b["right"]
+                and b["left"] < a["right"]
+                and a["top"] < b["bottom"]
+                and b["top"] < a["bottom"]
+            ):
+                problems.append(f"{a['text']!r} and {b['text']!r} overlap")
+    return problems
+
+
+def test_no_sideways_scroll_and_usable_navigation(
+    mobile_tab: Page, server_url: str, site: ShippedSite, page_path: str
+) -> None:
+    """At 390 px the page is no wider than the screen and its navigation can be tapped."""
+    width = MOBILE["width"]
+    mobile_tab.goto(server_url + page_path)
+    overflow = mobile_tab.evaluate(OVERFLOW, width)
+    problems = []
+    if overflow["scrollWidth"] > width:
+        problems.append(
+            f"the page is {overflow['scrollWidth']} px wide, so it scrolls sideways; "
+            f"sticking out: {overflow['sticking']}"
+        )
+    problems += nav_problems(mobile_tab.evaluate(NAV_LINKS), width)
+    assert not problems, f"{page_path} at {width} px:\n  " + "\n  ".join(problems)
+
+
+def test_navigation_works_by_tap_on_a_phone(mobile: Page, server_url: str) -> None:
+    """From the home page, tapping each main navigation link opens that section."""
+    mobile.goto(server_url + "/")
+    nav = mobile.get_by_role("navigation", name="Main")
+    anchors = nav.get_by_role("link").all()
+    links = [(a.inner_text().strip(), a.get_attribute("href")) for a in anchors]
+    assert len(links) >= 2, f"the main navigation has {len(links)} link(s)"
+    for text, href in links:
+        mobile.goto(server_url + "/")
+        with mobile.expect_navigation():
+            nav.get_by_role("link", name=text, exact=True).tap()
+        assert mobile.url == server_url + href, f"tapping {text!r} opened {mobile.url}"
+        expect(mobile.locator("main h1")).to_be_visible()
+        current = nav.get_by_role("link", name=text, exact=True)
+        expect(current).to_have_attribute("aria-current", re.compile("^(page|true)$"))
