@@ -1,8 +1,8 @@
 """Shared harness of the browser and standards suites (tests/browser/, tests/standards/).
 
-- The real content is built once, when the first of these modules is collected: the per-page
-  tests are parametrised over every HTML page of that build, so the page list must exist
-  before the tests run. Both suites share that one build.
+- The pages under test are the session's one build of the real content (tests/realsite.py,
+  the same build as the ``built_site`` fixture), made while the first of these modules is
+  collected: the per-page tests are parametrised over every HTML page of that build.
 - The build is served as it is, by a plain static server on 127.0.0.1 (ephemeral port), not
   by the dev server (which injects a live-reload script).
 - One Debian Chromium per test session, driven by playwright; never ``playwright install``.
@@ -19,8 +19,6 @@ import http.server
 import json
 import os
 import re
-import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,8 +28,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.conftest import TEST_TODAY
-from tools.build import BuildError, build_site
+from tests.realsite import real_site_output
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The machine may have no internet: without these Chromium keeps retrying its own services.
@@ -94,15 +91,14 @@ _BROWSER = pytest.StashKey[Browser]()
 
 
 def shipped_site(config: pytest.Config) -> ShippedSite:
-    """Build the real content once per test session (SITE_TODAY pinned) and list its pages."""
+    """The session's one build of the real content (``built_site``) and its HTML pages."""
     if _SITE not in config.stash:
-        folder = Path(tempfile.mkdtemp(prefix="browser-site-"))
-        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
-        output = folder / "output"
         try:
-            build_site(output, overrides={"SITE_TODAY": TEST_TODAY})
-        except BuildError as error:
-            config.stash[_SITE] = ShippedSite(output, (), f"the site did not build:\n{error}")
+            output = real_site_output(config)
+        except Exception as error:  # the build's own error, reported by every test here
+            config.stash[_SITE] = ShippedSite(
+                Path(), (), f"the site did not build:\n{type(error).__name__}: {error}"
+            )
         else:
             files = output.rglob("*.html")
             pages = sorted(url_path(file.relative_to(output).as_posix()) for file in files)
