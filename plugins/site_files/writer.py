@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
 # Pages that are not for search engines.
 SITEMAP_EXCLUDE = frozenset({"404.html"})
@@ -59,3 +61,17 @@ def write_source_map(generators: list[Any]) -> None:
         if save_as:
             mapping[save_as] = f"{content_dir}/{location}"
     Path(target).write_text(json.dumps(mapping, indent=1, sort_keys=True) + "\n", "utf-8")
+
+
+def pin_empty_feed_date(context: dict[str, Any], feed: Any) -> None:
+    """Date a feed without entries at the start of SITE_TODAY (site zone), not the build's clock.
+
+    feedgenerator writes an empty feed's <updated> as the current time, so two builds of a
+    site without news would differ. Feeds with entries keep the newest entry's date.
+    """
+    if feed.items or not context.get("SITE_TODAY"):
+        return
+    day = date.fromisoformat(str(context["SITE_TODAY"]))
+    zone = ZoneInfo(str(context.get("TIMEZONE") or "UTC"))
+    start_of_today = datetime(day.year, day.month, day.day, tzinfo=zone)
+    feed.latest_post_date = lambda: start_of_today
