@@ -122,3 +122,19 @@ def linkcheck(
     status = run(OUTPUT, settings_file=ROOT / settings, live=not offline)
     if status:
         raise SystemExit(status)
+
+
+@task(
+    help={
+        "full_page": "photograph whole pages, not just the first screen",
+        "today": "SITE_TODAY for the build (YYYY-MM-DD; default: today)",
+    }
+)
+def screenshots(c: Context, full_page: bool = False, today: str = "") -> None:
+    """Save desktop (1280 px) and mobile (390 px) PNGs of key pages into docs/screenshots/."""
+    from tools.screenshots import main
+
+    args = (["--full-page"] if full_page else []) + (["--today", today] if today else [])
+    status = main(args)
+    if status:
+        raise SystemExit(status)

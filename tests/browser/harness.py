@@ -15,11 +15,9 @@ each. A missing Chromium or Java skips locally with the reason, and fails when `
 from __future__ import annotations
 
 import functools
-import http.server
 import json
 import os
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,20 +27,8 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.realsite import real_site_output
+from tools.browser import CHROMIUM, DESKTOP, MOBILE, StaticServer, launch_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-# The machine may have no internet: without these Chromium keeps retrying its own services.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DESKTOP = {"width": 1280, "height": 800}
-MOBILE = {"width": 390, "height": 844}
 NOT_BUILT = "(the site did not build)"
 
 
@@ -137,39 +123,24 @@ def sample_pages(site: ShippedSite) -> list[str]:
 def parametrize_pages(metafunc: pytest.Metafunc) -> None:
     """One run per built HTML page for tests taking ``page_path``; one per kind of page for
     tests taking ``sample_page``."""
-    site = shipped_site(metafunc.config)
     if "page_path" in metafunc.fixturenames:
+        site = shipped_site(metafunc.config)
         metafunc.parametrize("page_path", list(site.pages) or [NOT_BUILT])
     if "sample_page" in metafunc.fixturenames:
+        site = shipped_site(metafunc.config)
         metafunc.parametrize("sample_page", sample_pages(site) if site.pages else [NOT_BUILT])
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built folder as files, like any static host; no request logging."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def _serve(config: pytest.Config, root: Path) -> str:
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-
-    config.add_cleanup(stop)
-    return f"http://127.0.0.1:{server.server_port}"
+    server = StaticServer(root)
+    config.add_cleanup(server.stop)
+    return server.start()
 
 
 def _launch(config: pytest.Config) -> Browser:
     playwright = sync_playwright().start()
     config.add_cleanup(playwright.stop)
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    browser = launch_chromium(playwright)
     config.add_cleanup(browser.close)
     return browser
 
