@@ -26,7 +26,8 @@ VNU_VERSION = "26.9.27"
 VNU_TARBALL_URL = f"https://registry.npmjs.org/vnu-jar/-/vnu-jar-{VNU_VERSION}.tgz"
 # `npm view vnu-jar@26.9.27 dist.integrity`: the registry's sha512 of the tarball.
 VNU_INTEGRITY = (
-    "sha512-TkQd5DFfOaWC9ebtvozTsrH2Vaod3jYg+vrOeREzIXxBexLz9+rS2DNtjn7+RPUiZhgli0SghgBX6RJRNea0KA=="
+    "sha512-TkQd5DFfOaWC9ebtvozTsrH2Vaod3jYg+vrOeREzIXxBexLz9+"
+    "rS2DNtjn7+RPUiZhgli0SghgBX6RJRNea0KA=="
 )
 JAR_MEMBER = "package/build/dist/vnu.jar"
 CACHE_DIR = PROJECT_ROOT / ".cache" / "vnu"
