@@ -138,3 +138,15 @@ def screenshots(c: Context, full_page: bool = False, today: str = "") -> None:
     status = main(args)
     if status:
         raise SystemExit(status)
+
+
+@task(help={"args": "extra arguments for benchmarks/run.py, e.g. --runs 7"})
+def bench(c: Context, args: str = "") -> None:
+    """Run every benchmark (N = 100, 1,000 and 10,000); write benchmarks/RESULTS.md."""
+    c.run(f"{PYTHON} {ROOT / 'benchmarks' / 'run.py'} {args}", pty=False)
+
+
+@task(help={"args": "extra arguments for benchmarks/run.py"})
+def bench_quick(c: Context, args: str = "") -> None:
+    """Run the quick benchmarks (N = 100 and 1,000, under 5 minutes); write RESULTS.md."""
+    c.run(f"{PYTHON} {ROOT / 'benchmarks' / 'run.py'} --quick {args}", pty=False)

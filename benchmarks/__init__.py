@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic content at scale and the runner that measures builds and link checks."""
