@@ -67,6 +67,7 @@ class Sample:
     wall_s: float
     peak_mb: float
     returncode: int
+    cpu_s: float  # user + system time of the child: less sensitive to other load than wall
 
 
 def stats(values: Sequence[float]) -> dict[str, Any]:
@@ -88,12 +89,15 @@ def relative(path: Path | str) -> str:
 class Runner:
     """Runs and records every figure of one benchmark session."""
 
-    def __init__(self, *, sizes: Sequence[int], runs: int, mode: str, log: Callable) -> None:
+    def __init__(
+        self, *, sizes: Sequence[int], runs: int, mode: str, log: Callable, work: Path = WORK
+    ) -> None:
         self.sizes = tuple(sizes)
         self.runs = runs
         self.mode = mode
         self.log = log
-        self.logs = WORK / "logs"
+        self.work = work
+        self.logs = work / "logs"
         self.commands: dict[str, str] = {}
         self.env = {**os.environ, "SITE_TODAY": TODAY}
         self.env.pop("SITE_ABSOLUTE_URL", None)
@@ -121,7 +125,8 @@ class Runner:
         if data["returncode"] not in ok:
             tail = err.read_text("utf-8", errors="replace")[-3000:]
             raise BenchError(f"{name}: exit {data['returncode']}: {relative(err)}:\n{tail}")
-        return Sample(data["wall_s"], data["peak_mb"], data["returncode"]), out
+        cpu = data["user_s"] + data["system_s"]
+        return Sample(data["wall_s"], data["peak_mb"], data["returncode"], cpu), out
 
     def note_command(self, key: str, command: Sequence[str | Path]) -> None:
         """Remember a command, as run, for RESULTS.md."""
@@ -151,7 +156,7 @@ class Runner:
 
     def content(self, n: int, *, ahead: int = generate.DEFAULT_AHEAD, tag: str = "") -> Path:
         """Generate N sessions afresh into benchmarks/work/n<N><tag>/."""
-        folder = WORK / f"n{n}{tag}"
+        folder = self.work / f"n{n}{tag}"
         shutil.rmtree(folder, ignore_errors=True)
         started = time.perf_counter()
         generate.generate(folder, sessions=n, ahead=ahead)
@@ -226,8 +231,14 @@ class Runner:
                     + ", ".join(f"{k} {samples[k][-1].wall_s:.2f} s" for k in order)
                 )
         walls = {key: [s.wall_s for s in samples[key]] for key in order}
+        cpus = {key: [s.cpu_s for s in samples[key]] for key in order}
         return {
             "build_s": {key: stats(walls[key]) for key in order},
+            "cpu_s": {key: stats(cpus[key]) for key in order},
+            "cpu_ratio_vs_plain": {
+                key: stats([a / b for a, b in zip(cpus[key], cpus["plain_pelican"], strict=True)])
+                for key in ("ours", "pelican_events")
+            },
             "peak_mb": {key: stats([s.peak_mb for s in samples[key]]) for key in order},
             "ratio_vs_plain": {
                 key: stats([a / b for a, b in zip(walls[key], walls["plain_pelican"], strict=True)])
@@ -340,7 +351,7 @@ class Runner:
             env = {**self.env, "SITE_ABSOLUTE_URL": base}
             build = [MAIN_PYTHON, BENCH / "child.py", "build", "--site", folder / "site"]
             self.measure(f"linkcheck-build-{n}", [*build, "--output", output], env=env)
-            report = WORK / "linkcheck-ours.json"
+            report = self.work / "linkcheck-ours.json"
             ours = [MAIN_PYTHON, "-m", "tools.linkcheck", output, "--offline"]
             ours += ["--settings", folder / "site" / "pelicanconf.py"]
             ours += ["--config", ROOT / "linkcheck.toml", "--report", report]
@@ -355,6 +366,7 @@ class Runner:
             ours_s: list[float] = []
             theirs_s: list[float] = []
             ratios: list[float] = []
+            cpu: dict[str, list[float]] = {"ours": [], "linkchecker": []}
             lc_out = None
             for round_index in range(self.runs):
                 pair = [("ours", ours), ("linkchecker", theirs)]
@@ -365,6 +377,7 @@ class Runner:
                         f"linkcheck-{key}", command, env=env if key == "ours" else None, ok=(0, 1)
                     )
                     (ours_s if key == "ours" else theirs_s).append(sample.wall_s)
+                    cpu[key].append(sample.cpu_s)
                     if key == "linkchecker":
                         lc_out = out
                 ratios.append(theirs_s[-1] / ours_s[-1])
@@ -385,6 +398,7 @@ class Runner:
             "ours_s": stats(ours_s),
             "linkchecker_s": stats(theirs_s),
             "ratio": stats(ratios),
+            "cpu_s": {key: stats(values) for key, values in cpu.items()},
             "seeded": [list(item) for item in expected],
             "found_by_ours": [list(item) for item in found_ours],
             "found_by_linkchecker": [list(item) for item in found_theirs],
@@ -416,7 +430,7 @@ class Runner:
     # -- profile -------------------------------------------------------------------------
     def profile(self, n: int, folder: Path) -> dict[str, Any]:
         """One build of N under cProfile; the top entries overall and in our own code."""
-        stats_file = WORK / f"profile-n{n}.prof"
+        stats_file = self.work / f"profile-n{n}.prof"
         command = [MAIN_PYTHON, BENCH / "child.py", "profile", "--site", folder / "site"]
         command += ["--output", folder / "out-profile", "--stats", stats_file]
         self.note_command("profile", command)
@@ -710,6 +724,22 @@ def markdown_report(results: dict[str, Any], notes: str) -> str:
             f"{_fmt(results['build_ratio_vs_plain_pelican'][key], '')} | "
             f"{_fmt(results['pelican_events_ratio_vs_plain_pelican'][key], '')} |"
         )
+    w(
+        "\nCPU time (user + system) of the same processes, less sensitive than wall time to "
+        "other work on the machine:\n"
+    )
+    w("| N | ours | plain Pelican | pelican-events | ours / plain | events / plain |")
+    w("| --- | --- | --- | --- | --- | --- |")
+    for n in results["settings"]["sizes"]:
+        key = str(n)
+        peers = results["peers"]
+        w(
+            f"| {n:,} | {_fmt(results['cpu_s'][key])} | "
+            f"{_fmt(peers['plain_pelican']['cpu_s'][key])} | "
+            f"{_fmt(peers['pelican_events']['cpu_s'][key])} | "
+            f"{_fmt(results['build_cpu_ratio_vs_plain_pelican'][key], '')} | "
+            f"{_fmt(results['pelican_events_cpu_ratio_vs_plain_pelican'][key], '')} |"
+        )
     w("\nPeak memory (maximum resident set size of the build process, MB):\n")
     w("| N | ours | plain Pelican | pelican-events | files written (ours / plain / events) |")
     w("| --- | --- | --- | --- | --- |")
@@ -752,6 +782,10 @@ def markdown_report(results: dict[str, Any], notes: str) -> str:
         w(f"- ours: {_fmt(link['ours_s'])}")
         w(f"- LinkChecker: {_fmt(link['linkchecker_s'])}")
         w(f"- LinkChecker / ours: {_fmt(link['ratio'], '', 1)}")
+        w(
+            f"- CPU time: ours {_fmt(link['cpu_s']['ours'])}, LinkChecker "
+            f"{_fmt(link['cpu_s']['linkchecker'])}"
+        )
         w(
             f"- seeded breaks: {len(link['seeded'])}; found by ours: "
             f"{len(link['found_by_ours'])}; found by LinkChecker: "
@@ -856,7 +890,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--results-dir", type=Path, default=BENCH, help="where results.json and RESULTS.md go"
     )
-    parser.add_argument("--skip", default="", help="figures to skip: incremental,linkcheck,profile")
+    parser.add_argument(
+        "--work", type=Path, default=WORK, help="scratch folder (generated sites, outputs, logs)"
+    )
+    parser.add_argument(
+        "--skip", default="", help="figures to skip: incremental,linkcheck,guard,profile"
+    )
     args = parser.parse_args(argv)
     sizes = (
         tuple(int(n) for n in args.sizes.split(","))
@@ -875,8 +914,8 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f} s] {message}", flush=True)
 
-    WORK.mkdir(parents=True, exist_ok=True)
-    runner = Runner(sizes=sizes, runs=args.runs, mode=mode, log=log)
+    args.work.mkdir(parents=True, exist_ok=True)
+    runner = Runner(sizes=sizes, runs=args.runs, mode=mode, log=log, work=args.work.resolve())
     shutil.rmtree(runner.logs, ignore_errors=True)
     runner.logs.mkdir(parents=True)
     peers_python = runner.ensure_peers()
@@ -910,9 +949,17 @@ def main(argv: list[str] | None = None) -> int:
     results["pelican_events_ratio_vs_plain_pelican"] = {
         str(n): per_n[n]["ratio_vs_plain"]["pelican_events"] for n in sizes
     }
+    results["cpu_s"] = {str(n): per_n[n]["cpu_s"]["ours"] for n in sizes}
+    results["build_cpu_ratio_vs_plain_pelican"] = {
+        str(n): per_n[n]["cpu_ratio_vs_plain"]["ours"] for n in sizes
+    }
+    results["pelican_events_cpu_ratio_vs_plain_pelican"] = {
+        str(n): per_n[n]["cpu_ratio_vs_plain"]["pelican_events"] for n in sizes
+    }
     results["peers"] = {
         peer: {
             "build_s": {str(n): per_n[n]["build_s"][peer] for n in sizes},
+            "cpu_s": {str(n): per_n[n]["cpu_s"][peer] for n in sizes},
             "peak_mb": {str(n): per_n[n]["peak_mb"][peer] for n in sizes},
         }
         for peer in ("plain_pelican", "pelican_events")

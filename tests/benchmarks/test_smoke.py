@@ -1,0 +1,119 @@
+"""Smoke tests of the benchmarks: the generator's output and one tiny run of the runner.
+
+No timings are asserted here: benchmarks are measured by `make bench`, not by the test suite.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks import generate
+from tools.build import PROJECT_ROOT
+
+REQUIRED_BY_FORMAT = {
+    "online": ("Join-URL",),
+    "hybrid": ("Join-URL", "Location"),
+    "in-person": ("Location",),
+}
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _header(text: str) -> dict[str, str]:
+    head = text.split("\n\n", 1)[0]
+    return dict(line.split(": ", 1) for line in head.splitlines())
+
+
+def test_same_seed_gives_identical_bytes(tmp_path: Path) -> None:
+    first = generate.generate(tmp_path / "a", sessions=40, seed=7)
+    generate.generate(tmp_path / "b", sessions=40, seed=7)
+    generate.generate(tmp_path / "c", sessions=40, seed=8)
+    a, b, c = _tree(tmp_path / "a"), _tree(tmp_path / "b"), _tree(tmp_path / "c")
+    assert a == b
+    assert a != c
+    assert len([name for name in a if name.startswith("site/content/sessions/")]) == 40
+    assert first.sessions == 40
+
+
+def test_every_format_and_status_with_its_required_fields(tmp_path: Path) -> None:
+    manifest = generate.generate(tmp_path, sessions=300)
+    assert set(manifest.formats) == {"online", "in-person", "hybrid"}
+    assert set(manifest.statuses) == {"scheduled", "cancelled", "postponed", "full"}
+    assert sum(manifest.formats.values()) == 300
+    programs = {path.stem for path in (tmp_path / "site/content/programs").glob("*.md")}
+    for path in (tmp_path / "site/content/sessions").glob("*.md"):
+        header = _header(path.read_text("utf-8"))
+        assert header["Program"] in programs, path.name
+        for field in REQUIRED_BY_FORMAT[header["Format"]]:
+            assert header.get(field), f"{path.name}: {header['Format']} without {field}"
+        for field in ("Join-URL", "Registration-URL"):
+            assert header.get(field, "https://").startswith("https://"), path.name
+
+
+def test_peers_get_the_same_sessions(tmp_path: Path) -> None:
+    generate.generate(tmp_path, sessions=25)
+    ours = {p.name for p in (tmp_path / "site/content/sessions").glob("*.md")}
+    plain = {p.name for p in (tmp_path / "plain/content/sessions").glob("*.md")}
+    events = {p.name for p in (tmp_path / "events/content/sessions").glob("*.md")}
+    assert ours == plain == events
+    for path in (tmp_path / "events/content/sessions").glob("*.md"):
+        header = _header(path.read_text("utf-8"))
+        assert header["Event-start"] < header["Event-end"], path.name
+        assert "Event-start" not in (tmp_path / "plain/content/sessions" / path.name).read_text()
+
+
+def test_generated_sessions_build_with_our_plugin(tmp_path: Path, build) -> None:
+    manifest = generate.generate(tmp_path / "gen", sessions=10)
+    output = build(content=tmp_path / "gen" / "site" / "content", today=manifest.today)
+    for path in (tmp_path / "gen/site/content/sessions").glob("*.md"):
+        assert (output / "sessions" / path.stem / "index.html").is_file(), path.name
+        assert (output / "calendar" / "sessions" / f"{path.stem}.ics").is_file(), path.name
+    feed = (output / "calendar" / "all.ics").read_text("utf-8")
+    assert feed.startswith("BEGIN:VCALENDAR")
+    assert feed.count("BEGIN:VEVENT") >= 1
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One run of the runner at N = 10, one measured run per figure (peers venv as needed)."""
+    folder = tmp_path_factory.mktemp("bench")
+    command = [sys.executable, str(PROJECT_ROOT / "benchmarks" / "run.py")]
+    command += ["--sizes", "10", "--runs", "1", "--skip", "guard"]
+    command += ["--work", str(folder / "work"), "--results-dir", str(folder)]
+    done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert (folder / "RESULTS.md").is_file()
+    return json.loads((folder / "results.json").read_text("utf-8"))
+
+
+def test_tiny_run_writes_every_key(tiny_run: dict) -> None:
+    for key in (
+        "build_s",
+        "build_ratio_vs_plain_pelican",
+        "incremental_s",
+        "linkcheck_ratio_vs_linkchecker",
+        "peak_mb",
+    ):
+        assert key in tiny_run, key
+    assert set(tiny_run["build_s"]) == {"10"}
+    assert set(tiny_run["peak_mb"]) == {"10"}
+    assert tiny_run["build_s"]["10"]["runs"] and tiny_run["peak_mb"]["10"]["median"] > 0
+
+
+def test_tiny_run_both_link_checkers_find_the_seeded_breaks(tiny_run: dict) -> None:
+    link = tiny_run["linkcheck"]
+    assert link["seeded"]
+    assert link["found_by_ours"] == link["seeded"]
+    assert link["found_by_linkchecker"] == link["seeded"]
+    assert link["same_findings"] is True
