@@ -107,3 +107,23 @@ def test_navigation_works_by_tap_on_a_phone(mobile: Page, server_url: str) -> No
         expect(mobile.locator("main h1")).to_be_visible()
         current = nav.get_by_role("link", name=text, exact=True)
         expect(current).to_have_attribute("aria-current", re.compile("^(page|true)$"))
+
+
+def test_checks_catch_a_wide_page_and_a_cramped_navigation(mobile_tab: Page) -> None:
+    """On a canary page: a too-wide box makes the page scroll sideways and is named; tiny,
+    overlapping and off-screen navigation links are each reported."""
+    width = MOBILE["width"]
+    mobile_tab.set_content(
+        '<!doctype html><meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>t</title><style>body { margin: 0 } a { position: absolute; font-size: 8px }"
+        "</style><nav aria-label=Main><a href=/a/ style='left: 0'>A</a>"
+        "<a href=/b/ style='left: 2px'>B</a><a href=/c/ style='left: 380px'>Cccccc</a></nav>"
+        "<main><div id=wide style='width: 600px'>wide</div></main>"
+    )
+    overflow = mobile_tab.evaluate(OVERFLOW, width)
+    assert overflow["scrollWidth"] > width
+    assert any('id="wide"' in element for element in overflow["sticking"])
+    problems = "\n".join(nav_problems(mobile_tab.evaluate(NAV_LINKS), width))
+    assert "'Cccccc' is cut off" in problems
+    assert "'A' is" in problems and "under 24×24" in problems
+    assert "'A' and 'B' overlap" in problems

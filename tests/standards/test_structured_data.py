@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -239,3 +240,29 @@ def test_json_ld_parses(site: ShippedSite, page_path: str) -> None:
             f"{page_path}: JSON-LD without the schema.org @context: {block!r}"
         )
         assert block.get("@type"), f"{page_path}: JSON-LD without @type: {block!r}"
+
+
+def test_event_check_reports_each_missing_or_wrong_field(site: ShippedSite) -> None:
+    """A real session's Event, broken field by field, gets one problem per broken field."""
+    names = session_names()
+    assert names, "content/sessions/ has no sessions"
+    document = soup(site, f"/sessions/{names[0]}/")
+    event = copy.deepcopy(one_of_type(document, "Event"))
+    del event["endDate"]
+    event["startDate"] = "2027-01-01T12:00"  # no UTC offset
+    event["eventStatus"] = "Scheduled"
+    event["eventAttendanceMode"] = f"{SCHEMA}MixedEventAttendanceMode"
+    event["location"] = {"@type": "Place", "name": "Somewhere"}  # no address, no online part
+    event["organizer"] = "Someone"
+    event["url"] = "https://example.org/elsewhere/"
+    problems = "\n".join(event_problems(document, event))
+    for expected in (
+        "endDate: None",
+        "startDate: '2027-01-01T12:00' is not an ISO 8601 date-time with a UTC offset",
+        "eventStatus: 'Scheduled'",
+        "do not fit",
+        "Place needs a name and an address",
+        "organizer: 'Someone'",
+        "url: 'https://example.org/elsewhere/'",
+    ):
+        assert expected in problems, f"{expected!r} not reported in:\n{problems}"

@@ -112,3 +112,27 @@ def test_page_needs_no_javascript(site: ShippedSite, page_path: str) -> None:
     for noscript in document.find_all("noscript"):
         problems.append(f"<noscript> (content that depends on JavaScript): {noscript}")
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
+
+
+def test_weight_counts_each_local_asset_once_and_reports_missing(tmp_path: Path) -> None:
+    """On a tiny site: the page, its stylesheet, what the stylesheet loads and its icon count
+    once each; external and data: URLs do not count; a missing file is reported."""
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "theme" / "site.css").write_text(
+        "@import 'extra.css'; body { background: url(/theme/bg.png) }", encoding="utf-8"
+    )
+    (tmp_path / "theme" / "extra.css").write_text("p { background: url(bg.png) }")
+    (tmp_path / "theme" / "bg.png").write_bytes(b"x" * 1000)
+    (tmp_path / "index.html").write_text(
+        '<link rel="stylesheet" href="/theme/site.css">'
+        '<link rel="stylesheet" href="theme/site.css" media="print">'
+        '<link rel="canonical" href="/">'
+        '<img src="https://example.org/big.png" alt=""><img src="data:," alt="">'
+        '<img srcset="/theme/bg.png 1x, /missing.png 2x" alt="">',
+        encoding="utf-8",
+    )
+    site = ShippedSite(tmp_path, ("/",))
+    total, sizes, missing = page_weight(site, "/")
+    assert set(sizes) == {"/", "/theme/site.css", "/theme/extra.css", "/theme/bg.png"}
+    assert total == sum(f.stat().st_size for f in tmp_path.rglob("*") if f.is_file())
+    assert missing == ["/missing.png (from /)"]
