@@ -28,7 +28,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -203,8 +204,15 @@ class Runner:
             ],
         }
 
-    def builds(self, n: int, folder: Path, peers_python: Path) -> dict[str, Any]:
-        """Warm-up, then rounds of ours / plain / events in rotating order."""
+    def builds(
+        self, n: int, folder: Path, peers_python: Path, site_url: str = ""
+    ) -> dict[str, Any]:
+        """Warm-up, then rounds of ours / plain / events in rotating order.
+
+        ``site_url`` (SITE_ABSOLUTE_URL) builds ours for the local server of the link check,
+        which then checks the output of the last measured build.
+        """
+        env = {**self.env, "SITE_ABSOLUTE_URL": site_url} if site_url else self.env
         commands = self.build_commands(folder, peers_python)
         for key, command in commands.items():
             self.note_command(f"build_{key}", command)
@@ -220,7 +228,9 @@ class Runner:
             rotation = order[round_index % len(order) :] + order[: round_index % len(order)]
             for key in rotation:
                 shutil.rmtree(outputs[key], ignore_errors=True)
-                sample, _ = self.measure(f"build-{n}-{key}", commands[key])
+                sample, _ = self.measure(
+                    f"build-{n}-{key}", commands[key], env=env if key == "ours" else self.env
+                )
                 if round_index >= 0:
                     samples[key].append(sample)
                     if key == "ours":
@@ -336,58 +346,44 @@ class Runner:
         }
 
     # -- figure 4: link checks -------------------------------------------------------------
-    def linkchecks(self, n: int, folder: Path, peers_python: Path) -> dict[str, Any]:
-        """Our offline check vs LinkChecker over HTTP, on the same build of N sessions."""
-        output = folder / "out-linkcheck"
-        server = subprocess.Popen(
-            [str(MAIN_PYTHON), "-u", str(BENCH / "static_server.py"), str(output)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert server.stdout is not None
-            port = int(server.stdout.readline().split()[1])
-            base = f"http://127.0.0.1:{port}"
-            env = {**self.env, "SITE_ABSOLUTE_URL": base}
-            build = [MAIN_PYTHON, BENCH / "child.py", "build", "--site", folder / "site"]
-            self.measure(f"linkcheck-build-{n}", [*build, "--output", output], env=env)
-            report = self.work / "linkcheck-ours.json"
-            ours = [MAIN_PYTHON, "-m", "tools.linkcheck", output, "--offline"]
-            ours += ["--settings", folder / "site" / "pelicanconf.py"]
-            ours += ["--config", ROOT / "linkcheck.toml", "--report", report]
-            theirs = [peers_python.parent / "linkchecker", "-f", LINKCHECKER_CONFIG]
-            theirs += ["--no-status", "-o", "csv", f"{base}/"]
-            self.note_command("linkcheck_ours", ours)
-            self.note_command("linkcheck_linkchecker", theirs)
-            # Warm-up: ours in full; LinkChecker one level deep (imports and server warm;
-            # a full warm-up of LinkChecker would cost as much as a measured run).
-            self.measure("linkcheck-ours-warmup", ours, env=env, ok=(0, 1))
-            self.measure("linkcheck-lc-warmup", [*theirs[:-1], "-r", "1", theirs[-1]], ok=(0, 1))
-            ours_s: list[float] = []
-            theirs_s: list[float] = []
-            ratios: list[float] = []
-            cpu: dict[str, list[float]] = {"ours": [], "linkchecker": []}
-            lc_out = None
-            for round_index in range(self.runs):
-                pair = [("ours", ours), ("linkchecker", theirs)]
-                if round_index % 2:
-                    pair.reverse()
-                for key, command in pair:
-                    sample, out = self.measure(
-                        f"linkcheck-{key}", command, env=env if key == "ours" else None, ok=(0, 1)
-                    )
-                    (ours_s if key == "ours" else theirs_s).append(sample.wall_s)
-                    cpu[key].append(sample.cpu_s)
-                    if key == "linkchecker":
-                        lc_out = out
-                ratios.append(theirs_s[-1] / ours_s[-1])
-                self.log(
-                    f"bench: link check round {round_index + 1}/{self.runs}: ours "
-                    f"{ours_s[-1]:.2f} s, LinkChecker {theirs_s[-1]:.2f} s"
+    def linkchecks(self, n: int, folder: Path, peers_python: Path, base: str) -> dict[str, Any]:
+        """Our offline check vs LinkChecker over HTTP (``base``), on the same build of N."""
+        output = folder / "out-ours"  # the last measured build, made for ``base``
+        env = {**self.env, "SITE_ABSOLUTE_URL": base}
+        report = self.work / "linkcheck-ours.json"
+        ours = [MAIN_PYTHON, "-m", "tools.linkcheck", output, "--offline"]
+        ours += ["--settings", folder / "site" / "pelicanconf.py"]
+        ours += ["--config", ROOT / "linkcheck.toml", "--report", report]
+        theirs = [peers_python.parent / "linkchecker", "-f", LINKCHECKER_CONFIG]
+        theirs += ["--no-status", "-o", "csv", f"{base}/"]
+        self.note_command("linkcheck_ours", ours)
+        self.note_command("linkcheck_linkchecker", theirs)
+        # Warm-up: ours in full; LinkChecker one level deep (imports and server warm;
+        # a full warm-up of LinkChecker would cost as much as a measured run).
+        self.measure("linkcheck-ours-warmup", ours, env=env, ok=(0, 1))
+        self.measure("linkcheck-lc-warmup", [*theirs[:-1], "-r", "1", theirs[-1]], ok=(0, 1))
+        ours_s: list[float] = []
+        theirs_s: list[float] = []
+        ratios: list[float] = []
+        cpu: dict[str, list[float]] = {"ours": [], "linkchecker": []}
+        lc_out = None
+        for round_index in range(self.runs):
+            pair = [("ours", ours), ("linkchecker", theirs)]
+            if round_index % 2:
+                pair.reverse()
+            for key, command in pair:
+                sample, out = self.measure(
+                    f"linkcheck-{key}", command, env=env if key == "ours" else None, ok=(0, 1)
                 )
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+                (ours_s if key == "ours" else theirs_s).append(sample.wall_s)
+                cpu[key].append(sample.cpu_s)
+                if key == "linkchecker":
+                    lc_out = out
+            ratios.append(theirs_s[-1] / ours_s[-1])
+            self.log(
+                f"bench: link check round {round_index + 1}/{self.runs}: ours "
+                f"{ours_s[-1]:.2f} s, LinkChecker {theirs_s[-1]:.2f} s"
+            )
         assert lc_out is not None
         seeded = json.loads((folder / "manifest.json").read_text("utf-8"))["breaks"]
         found_ours, other_ours = our_findings(report)
@@ -405,7 +401,7 @@ class Runner:
             "other_findings_ours": other_ours,
             "other_findings_linkchecker": other_theirs,
             "same_findings": found_ours == found_theirs == expected,
-            "pages_checked_ours": json.loads(report.read_text("utf-8"))["summary"],
+            "ours_summary": json.loads(report.read_text("utf-8"))["summary"],
         }
 
     # -- feed size guard: a build whose feed would pass the limit ---------------------------
@@ -436,6 +432,23 @@ class Runner:
         self.note_command("profile", command)
         self.measure(f"profile-{n}", command)
         return profile_summary(stats_file, n)
+
+
+@contextmanager
+def static_server(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 (ephemeral port) in its own process; yield its address."""
+    server = subprocess.Popen(
+        [str(MAIN_PYTHON), "-u", str(BENCH / "static_server.py"), str(folder)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline().split()[1])
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 # -- reading results ---------------------------------------------------------------------
@@ -936,11 +949,44 @@ def main(argv: list[str] | None = None) -> int:
             "scheduled_ahead_days": generate.DEFAULT_AHEAD,
         },
     }
+    with ExitStack() as servers:  # the link check's static server, from the focus N's builds
+        measure_all(runner, results, sizes, skip, peers_python, servers)
+    results["commands"] = runner.commands
+    results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["duration_s"] = round(time.perf_counter() - started, 1)
+    results["targets"] = targets(results)
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    (args.results_dir / "results.json").write_text(
+        json.dumps(results, indent=1) + "\n", encoding="utf-8"
+    )
+    notes_file = BENCH / "NOTES.md"
+    notes = notes_file.read_text("utf-8") if notes_file.exists() else ""
+    (args.results_dir / "RESULTS.md").write_text(markdown_report(results, notes), encoding="utf-8")
+    log(f"bench: wrote {relative(args.results_dir / 'results.json')} and RESULTS.md")
+    for row in results["targets"]:
+        mark = {True: "met", False: "MISSED", None: "not run"}[row["met"]]
+        log(f"  {mark:8} {row['target']}: {row['measured']}")
+    return 0
+
+
+def measure_all(
+    runner: Runner,
+    results: dict[str, Any],
+    sizes: Sequence[int],
+    skip: set[str],
+    peers_python: Path,
+    servers: ExitStack,
+) -> None:
+    """Every figure, in order, into ``results``."""
     per_n: dict[int, dict[str, Any]] = {}
     folders: dict[int, Path] = {}
+    focus = FOCUS_N if FOCUS_N in sizes else max(sizes)
+    base = ""
     for n in sizes:
         folders[n] = runner.content(n)
-        per_n[n] = runner.builds(n, folders[n], peers_python)
+        if n == focus and "linkcheck" not in skip:
+            base = servers.enter_context(static_server(folders[n] / "out-ours"))
+        per_n[n] = runner.builds(n, folders[n], peers_python, base if n == focus else "")
     results["build_s"] = {str(n): per_n[n]["build_s"]["ours"] for n in sizes}
     results["peak_mb"] = {str(n): per_n[n]["peak_mb"]["ours"] for n in sizes}
     results["build_ratio_vs_plain_pelican"] = {
@@ -972,34 +1018,18 @@ def main(argv: list[str] | None = None) -> int:
         "generation_s": per_n[largest]["feed_timings"],
         "sizes": per_n[largest]["feed_sizes"],
     }
-    focus = FOCUS_N if FOCUS_N in folders else largest
     if "incremental" not in skip:
         results["incremental"] = runner.incremental(folders[focus])
         results["incremental_s"] = results["incremental"]["save_to_reload_s"]
         results["incremental_rebuild_s"] = results["incremental"]["rebuild_s"]
     if "linkcheck" not in skip:
-        results["linkcheck"] = runner.linkchecks(focus, folders[focus], peers_python)
+        results["linkcheck"] = runner.linkchecks(focus, folders[focus], peers_python, base)
+        servers.close()
         results["linkcheck_ratio_vs_linkchecker"] = results["linkcheck"]["ratio"]
     if "guard" not in skip:
         results["feed_guard"] = runner.feed_guard()
     if "profile" not in skip:
         results["profile"] = runner.profile(focus, folders[focus])
-    results["commands"] = runner.commands
-    results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    results["duration_s"] = round(time.perf_counter() - started, 1)
-    results["targets"] = targets(results)
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    (args.results_dir / "results.json").write_text(
-        json.dumps(results, indent=1) + "\n", encoding="utf-8"
-    )
-    notes_file = BENCH / "NOTES.md"
-    notes = notes_file.read_text("utf-8") if notes_file.exists() else ""
-    (args.results_dir / "RESULTS.md").write_text(markdown_report(results, notes), encoding="utf-8")
-    log(f"bench: wrote {relative(args.results_dir / 'results.json')} and RESULTS.md")
-    for row in results["targets"]:
-        mark = {True: "met", False: "MISSED", None: "not run"}[row["met"]]
-        log(f"  {mark:8} {row['target']}: {row['measured']}")
-    return 0
 
 
 if __name__ == "__main__":

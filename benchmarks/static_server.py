@@ -13,7 +13,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 
 class Handler(SimpleHTTPRequestHandler):
-    """Files from one folder, quietly, with the LinkChecker header."""
+    """Files from one folder, quietly, with the LinkChecker header, over keep-alive HTTP/1.1."""
+
+    protocol_version = "HTTP/1.1"
 
     def end_headers(self) -> None:
         """Add the header that lets LinkChecker use its configured request rate."""
