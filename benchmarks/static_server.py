@@ -26,11 +26,21 @@ class Handler(SimpleHTTPRequestHandler):
         """No request log."""
 
 
+class Server(ThreadingHTTPServer):
+    """Threads per connection; a client that drops its keep-alive connection is not an error."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Ignore connections reset by the client; report anything else as usual."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def main() -> None:
     """Serve the folder named on the command line until killed."""
     folder = sys.argv[1]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=folder))
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), functools.partial(Handler, directory=folder))
     print(f"port {server.server_address[1]}", flush=True)
     server.serve_forever()
 
