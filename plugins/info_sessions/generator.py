@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from markdown import Markdown
 from pelican.generators import Generator
 
 from info_sessions import links
@@ -32,26 +32,18 @@ from info_sessions.display import (
     where_text,
 )
 from info_sessions.errors import SessionContentError
+from info_sessions.files import LIST_FORMATS, check_session_file, markdown_renderer
 from info_sessions.history import last_commit_times
 from info_sessions.ical import CalendarInfo, EventInfo, calendar_bytes
 from info_sessions.jsonld import event_jsonld, jsonld_script_text
 from info_sessions.listing import Feed, Listing, filter_views, group_by_month
 from info_sessions.model import Session
-from info_sessions.parsing import RawSession, parse_session_text
 from info_sessions.plaintext import html_to_text
 from info_sessions.settings import SessionSettings, save_as
-from info_sessions.validation import (
-    Checked,
-    Paths,
-    duplicate_uid_problems,
-    program_problems,
-    validate,
-)
+from info_sessions.validation import Checked, duplicate_uid_problems, program_problems
 
 logger = logging.getLogger(__name__)
 
-# Formats with a list page and a feed of their own; hybrid sessions are in both.
-LIST_FORMATS = ("in-person", "online")
 # A feed larger than this fails the build (Google ignores subscriptions over 1 MB).
 FEED_SIZE_LIMIT = 900_000
 
@@ -103,76 +95,15 @@ class SessionsGenerator(Generator):
         self.month_pages: list[MonthPage] = []
 
     # -- reading -----------------------------------------------------------------------
-    def _display_path(self, relative: str) -> str:
-        return os.path.join(os.path.basename(os.path.normpath(self.path)), relative)
-
-    def _paths(self) -> Paths:
-        config = self.config
-        return Paths(
-            url=lambda slug: config.page_url.format(slug=slug),
-            save_as=lambda slug: save_as(config.page_url.format(slug=slug)),
-            feed_path=lambda slug: config.feed_session.format(slug=slug),
-        )
-
-    def _reserved_slugs(self) -> set[str]:
-        """File names that would collide with the list pages under the same folder."""
-        config = self.config
-        urls = [config.past_url, config.calendar_url, config.subscribe_url]
-        urls += [config.format_url.format(format=f) for f in LIST_FORMATS]
-        urls.append(config.program_url.format(slug="x"))
-        prefix = config.page_url.split("{slug}")[0]
-        return {url[len(prefix) :].split("/")[0] for url in urls if url.startswith(prefix)}
-
-    def _markdown(self) -> Markdown:
-        """A renderer with the site's MARKDOWN settings (safe_markdown included), minus the
-        meta extension: our own parser reads the header."""
-        settings = self.config.markdown
-        configs = dict(settings.get("extension_configs", {}))
-        # Named extensions first, then extension objects such as safe_markdown's: "extra"
-        # re-registers the raw-HTML block processor that safe_markdown removes, so the
-        # order decides whether raw HTML is escaped.
-        extensions = [*configs, *settings.get("extensions", [])]
-        meta = "markdown.extensions.meta"
-        unique = [e for i, e in enumerate(extensions) if e != meta and e not in extensions[:i]]
-        configs.pop(meta, None)
-        options = {
-            key: value
-            for key, value in settings.items()
-            if key not in ("extension_configs", "extensions")
-        }
-        return Markdown(extensions=unique, extension_configs=configs, **options)
-
     def generate_context(self) -> None:
         """Read and check every session file; problems are raised later, all together."""
         folder = os.path.join(self.path, self.config.path)
-        renderer = self._markdown()
-        paths = self._paths()
-        reserved = self._reserved_slugs()
+        render = markdown_renderer(self.config.markdown)
         slugs: dict[str, str] = {}
         for relative in sorted(self.get_files(self.config.path, extensions=("md",))):
-            display = self._display_path(relative)
-            source = os.path.join(self.path, relative)
-            try:
-                text = Path(source).read_text(encoding="utf-8")
-            except UnicodeDecodeError as error:
-                raw = RawSession(display, {}, {}, "", [f"{display}: (file): not UTF-8 ({error})"])
-            else:
-                raw = parse_session_text(text, display)
-            result = validate(
-                raw,
-                relative_path=relative,
-                source_path=source,
-                default_timezone=self.config.default_timezone,
-                uid_domain=self.config.uid_domain,
-                paths=paths,
-                markdown=lambda body: renderer.reset().convert(body),
-            )
+            result = check_session_file(self.path, relative, self.config, render)
+            display = os.path.join(os.path.basename(os.path.normpath(self.path)), relative)
             slug = Path(relative).stem
-            if slug in reserved:
-                result.problems.append(
-                    f"{display}: (file name): {slug!r}: taken by the sessions pages "
-                    f"({', '.join(sorted(reserved))}); rename the file"
-                )
             if slug in slugs:
                 result.problems.append(
                     f"{display}: (file name): {slug!r}: also used by {slugs[slug]}; every "
@@ -192,14 +123,19 @@ class SessionsGenerator(Generator):
         logger.debug("info_sessions: read %d session files", len(self.checked))
 
     # -- after every context exists ------------------------------------------------------
+    def problems(self, program_slugs: Iterable[str]) -> list[str]:
+        """Every problem of every file, programs and UIDs included, grouped by file."""
+        problems = [problem for result in self.checked.values() for problem in result.problems]
+        problems += program_problems(self.checked, program_slugs)
+        problems += duplicate_uid_problems(self.checked)
+        # A stable sort keeps each file's problems in field order.
+        return sorted(problems, key=lambda p: p.split(": ", 1)[0])
+
     def finalize(self, programs_by_slug: dict[str, Any]) -> None:
         """Check programs and UIDs, raise every problem at once, then share the sessions."""
-        problems = [problem for result in self.checked.values() for problem in result.problems]
-        problems += program_problems(self.checked, programs_by_slug)
-        problems += duplicate_uid_problems(self.checked)
+        problems = self.problems(programs_by_slug)
         if problems:
-            # Grouped by file (a stable sort keeps each file's problems in field order).
-            raise SessionContentError(sorted(problems, key=lambda p: p.split(": ", 1)[0]))
+            raise SessionContentError(problems)
         self.views = [self._view(s, programs_by_slug[s.program_slug]) for s in self.sessions]
         self.shared = self._shared(programs_by_slug)
         self.month_pages = self._month_pages()
