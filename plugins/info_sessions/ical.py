@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event, vDuration, vUri
+from icalendar import Calendar, Event, vDuration, vText, vUri
 
 from info_sessions.model import Format, Session, Status
 from info_sessions.vtimezone import vtimezone
@@ -77,10 +77,12 @@ def calendar_bytes(events: Sequence[EventInfo], *, prodid: str, info: CalendarIn
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     if info is not None:
-        calendar.add("name", info.name)
-        calendar.add("x-wr-calname", info.name)
+        # vText explicitly: icalendar writes NAME and X- properties it does not know as raw
+        # text, so a program called "A; B, C" would leave ; , and \ unescaped.
+        calendar.add("name", vText(info.name))
+        calendar.add("x-wr-calname", vText(info.name))
         calendar.add("description", info.description)
-        calendar.add("x-wr-caldesc", info.description)
+        calendar.add("x-wr-caldesc", vText(info.description))
         calendar.add("url", vUri(info.url), parameters={"VALUE": "URI"})
         calendar.add("refresh-interval", info.refresh, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(info.refresh))

@@ -57,7 +57,12 @@ def event_jsonld(
     }
 
 
+# JSON escapes for the characters that could end the script element early ("</script>") or
+# open an HTML comment ("<!--<script>") that swallows the rest of the page.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def jsonld_script_text(data: dict[str, Any]) -> Markup:
-    """JSON for a <script type="application/ld+json"> element, safe against '</'."""
+    """JSON for a <script type="application/ld+json"> element: no "<", ">" or "&" inside."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
-    return Markup(text.replace("</", "<\\/"))
+    return Markup(text.translate(_SCRIPT_SAFE))

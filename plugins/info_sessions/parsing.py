@@ -13,6 +13,21 @@ from dataclasses import dataclass, field
 from info_sessions.model import FIELDS_BY_KEY
 
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
+# Control characters other than tab: invisible in editors, forbidden in iCalendar text, and
+# read as line breaks by some calendar parsers (so they could start a new property). Also a
+# byte order mark inside the text, which icalendar drops from the start of a value.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
+
+
+def control_character_problem(text: str, number: int) -> str | None:
+    """What to say when line ``number`` holds a control character; None when it holds none."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    return (
+        f"contains the invisible character U+{ord(found.group()):04X} on line "
+        f"{number}; delete it (retype the text around it)"
+    )
 
 
 @dataclass(frozen=True)
@@ -27,7 +42,8 @@ class RawSession:
 
 
 def parse_session_text(text: str, path: str) -> RawSession:
-    """Split ``text`` into header fields and body, collecting problems with the header."""
+    """Split ``text`` into header fields and body, collecting problems with the header and
+    any control character in the file."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     values: dict[str, str] = {}
@@ -39,6 +55,7 @@ def parse_session_text(text: str, path: str) -> RawSession:
         if not line.strip():
             body_start = number
             break
+        control = control_character_problem(line, number)
         if line[0] in " \t":
             if current == "":
                 continue  # continues a line already reported
@@ -49,6 +66,8 @@ def parse_session_text(text: str, path: str) -> RawSession:
                 )
             else:
                 values[current] = f"{values[current]} {line.strip()}".strip()
+                if control:
+                    problems.append(f"{path}: {current}: {line.strip()!r}: {control}")
             continue
         match = _HEADER_LINE.match(line)
         if match is None:
@@ -81,10 +100,17 @@ def parse_session_text(text: str, path: str) -> RawSession:
         values[canonical] = value
         where[canonical] = number
         current = canonical
+        if control:
+            problems.append(f"{path}: {canonical}: {value!r}: {control}")
     if not values and not problems:
         problems.append(
             f"{path}: (header): (missing): the file has no header; start it with "
             "'Title: ...' lines, then a blank line, then the description"
         )
+    for number, line in enumerate(lines[body_start:], start=body_start + 1):
+        control = control_character_problem(line, number)
+        if control:
+            shown = line.strip(" \t")
+            problems.append(f"{path}: (description): {shown!r}: {control}")
     body = "\n".join(lines[body_start:]).strip("\n")
     return RawSession(path=path, values=values, lines=where, body=body, problems=problems)

@@ -20,6 +20,8 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DURATION = re.compile(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$")
 _UID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)?$")
 _SEQUENCE = re.compile(r"^\d+$")
+# SEQUENCE is an iCalendar INTEGER (RFC 5545 section 3.3.8): a signed 32-bit number.
+MAX_SEQUENCE = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -333,6 +335,14 @@ def _sequence(check: _Checker) -> int:
             "Sequence",
             "must be a whole number, 0 or more; raise it by one for each change to the time, "
             "place or status",
+            raw,
+        )
+        return 0
+    if int(raw) > MAX_SEQUENCE:
+        check.problem(
+            "Sequence",
+            f"must be a whole number from 0 to {MAX_SEQUENCE}; raise it by one for each change "
+            "to the time, place or status",
             raw,
         )
         return 0

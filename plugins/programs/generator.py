@@ -14,7 +14,14 @@ from pelican.generators import Generator
 
 from programs.curriculum import CurriculumError, load_curriculum
 from programs.errors import ProgramsContentError
-from programs.model import PROGRAM_FIELDS, QUOTE_FIELDS, Program, Quote, field_problems
+from programs.model import (
+    PROGRAM_FIELDS,
+    QUOTE_FIELDS,
+    Program,
+    Quote,
+    field_problems,
+    text_problems,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +47,22 @@ def quote_paragraphs(source_path: str) -> list[str]:
     return [" ".join(block.split()) for block in body.split("\n\n") if block.strip()]
 
 
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def not_utf8_problem(source_path: str, display_path: str, error: UnicodeDecodeError) -> str:
+    """The problem for a file that is not UTF-8: the line and byte where decoding failed."""
+    data = Path(source_path).read_bytes()
+    line = data.count(b"\n", 0, error.start) + 1
+    start = data.rfind(b"\n", 0, error.start) + 1
+    end = data.find(b"\n", error.start)
+    shown = data[start : end if end >= 0 else len(data)].decode("utf-8", "replace").strip()
+    return (
+        f"{display_path}: (file): {shown!r}: line {line} is not UTF-8 text (byte "
+        f"0x{data[error.start]:02X}); save the file with the encoding UTF-8"
+    )
+
+
 def _split_slugs(value: str) -> list[str]:
     return [slug.strip() for slug in value.split(",") if slug.strip()]
 
@@ -63,7 +86,9 @@ def program_jsonld(program: Program, site_url: str) -> Markup:
     if program.curriculum is not None:
         data["numberOfCredits"] = program.curriculum.credits
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
-    return Markup(text.replace("</", "<\\/"))
+    # No "<", ">" or "&" inside the script element: "</script>" would end it early and
+    # "<!--<script>" would make it swallow the rest of the page.
+    return Markup(text.translate(_SCRIPT_SAFE))
 
 
 class ProgramsGenerator(Generator):
@@ -76,24 +101,36 @@ class ProgramsGenerator(Generator):
         self.figures: dict[str, Any] = {}
 
     # -- reading -----------------------------------------------------------------------
-    def _read(self, folder: str, content_class: type) -> list[Any]:
+    def _read(self, folder: str, content_class: type, problems: list[str]) -> list[Any]:
         items = []
         for relative in sorted(self.get_files(folder, extensions=("md",))):
-            items.append(
-                self.readers.read_file(
-                    base_path=self.path,
-                    path=relative,
-                    content_class=content_class,
-                    context=self.context,
-                )
+            display = os.path.join(os.path.basename(self.path), relative)
+            source = os.path.join(self.path, relative)
+            try:
+                text = Path(source).read_text(encoding="utf-8")
+            except UnicodeDecodeError as error:
+                problems.append(not_utf8_problem(source, display, error))
+                continue
+            problems.extend(text_problems(display, text))
+            item = self.readers.read_file(
+                base_path=self.path,
+                path=relative,
+                content_class=content_class,
+                context=self.context,
             )
+            # A field set twice or continued comes back as a list; text_problems reported
+            # it, so keep the first value and check the rest of the file as usual.
+            for key, value in item.metadata.items():
+                if isinstance(value, list) and value and isinstance(value[0], str):
+                    item.metadata[key] = value[0]
+            items.append(item)
         return items
 
     def _display_path(self, content: Any) -> str:
         return os.path.join(os.path.basename(self.path), content.get_relative_source_path())
 
     def _load_programs(self, problems: list[str]) -> None:
-        for program in self._read(self.settings["PROGRAMS_PATH"], Program):
+        for program in self._read(self.settings["PROGRAMS_PATH"], Program, problems):
             path = self._display_path(program)
             problems.extend(field_problems(path, program.metadata, PROGRAM_FIELDS))
             program.order = _order(path, program, problems)
@@ -116,9 +153,12 @@ class ProgramsGenerator(Generator):
             program.quotes = []
             self.add_source_path(program)
             self.programs.append(program)
-        self.programs.sort(key=lambda p: (p.order, p.slug))
+        # A file without Title or Slug has no slug; its problems are reported already.
+        self.programs.sort(key=lambda p: (p.order, getattr(p, "slug", "")))
         seen: dict[str, str] = {}
         for program in self.programs:
+            if not getattr(program, "slug", ""):
+                continue
             if program.slug in seen:
                 problems.append(
                     f"{self._display_path(program)}: Slug: {program.slug!r}: also used by "
@@ -127,9 +167,9 @@ class ProgramsGenerator(Generator):
             seen[program.slug] = self._display_path(program)
 
     def _load_quotes(self, problems: list[str]) -> None:
-        by_slug = {program.slug: program for program in self.programs}
+        by_slug = {p.slug: p for p in self.programs if getattr(p, "slug", "")}
         news = {a.slug: a for a in self.context.get("articles", [])}
-        for quote in self._read(self.settings["PROGRAMS_QUOTES_PATH"], Quote):
+        for quote in self._read(self.settings["PROGRAMS_QUOTES_PATH"], Quote, problems):
             path = self._display_path(quote)
             problems.extend(field_problems(path, quote.metadata, QUOTE_FIELDS))
             quote.order = _order(path, quote, problems)
@@ -158,7 +198,7 @@ class ProgramsGenerator(Generator):
                     f"{path}: News: {news_slug!r}: no such news item; use one of: "
                     + ", ".join(sorted(news))
                 )
-            if not quote.programs and not news_slug:
+            if not quote.metadata.get("programs") and not news_slug:
                 problems.append(
                     f"{path}: Programs: (missing): a quote needs 'Programs:' or 'News:' "
                     "so it appears somewhere"

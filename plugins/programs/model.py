@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +70,50 @@ def field_problems(path: str, metadata: dict[str, Any], fields: tuple[Field, ...
         guess = difflib.get_close_matches(name, sorted(known), n=1)
         hint = f"did you mean '{guess[0].title()}'?" if guess else "remove it"
         problems.append(f"{path}: {name.title()}: {metadata[name]!r}: unknown field; {hint}")
+    return problems
+
+
+_HEADER_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)[ \t]*:")
+# Control characters other than tab (and a byte order mark inside the text): invisible in
+# editors, forbidden in iCalendar text (program names go into the session feeds), and read as
+# line breaks by some parsers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
+
+
+def text_problems(path: str, text: str) -> list[str]:
+    """Problems Pelican's reader does not report: a header field set twice or continued on
+    an indented line (it would keep a list of values), and control characters anywhere."""
+    problems = []
+    seen: dict[str, int] = {}
+    in_header, name = True, ""
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
+        if in_header and not line.strip():
+            in_header = False
+        match = _HEADER_NAME.match(line) if in_header else None
+        if match:
+            name = match.group(1).lower()
+            if name in seen:
+                value = line.split(":", 1)[1].strip()
+                problems.append(
+                    f"{path}: {name.title()}: {value!r}: set twice, on lines {seen[name]} and "
+                    f"{number}; keep one"
+                )
+            seen.setdefault(name, number)
+        elif in_header and name and line.startswith("    "):
+            problems.append(
+                f"{path}: {name.title()}: {line.strip()!r}: continues on the indented line "
+                f"{number}; put the whole value on line {seen[name]}"
+            )
+        control = _CONTROL.search(line)
+        if control:
+            field = match.group(1).title() if match else "(header)" if in_header else "(body)"
+            shown = (line.split(":", 1)[1] if match else line).strip(" \t")
+            problems.append(
+                f"{path}: {field}: {shown!r}: contains the invisible character "
+                f"U+{ord(control.group()):04X} on line {number}; delete it (retype the text "
+                "around it)"
+            )
     return problems
 
 
