@@ -16,6 +16,9 @@ PUBLISH_SETTINGS = ROOT / "publishconf.py"
 HOST = "127.0.0.1"
 PORT = 8000
 PYTHON = sys.executable
+# The staff tools import the plugins by the names Pelican gives them (PLUGIN_PATHS).
+if str(ROOT / "plugins") not in sys.path:
+    sys.path.insert(0, str(ROOT / "plugins"))
 
 
 def _build(settings_file: Path = SETTINGS, output: Path = OUTPUT) -> None:
@@ -150,3 +153,79 @@ def bench(c: Context, args: str = "") -> None:
 def bench_quick(c: Context, args: str = "") -> None:
     """Run the quick benchmarks (N = 100 and 1,000, under 5 minutes); write RESULTS.md."""
     c.run(f"{PYTHON} {ROOT / 'benchmarks' / 'run.py'} --quick {args}", pty=False)
+
+
+@task(help={"content": "content folder to check (default: content/)"})
+def check(c: Context, content: str = "") -> None:
+    """Check all content without building: every error and warning, with file and line."""
+    from tools.staff.check import run_check
+
+    status = run_check(SETTINGS, Path(content) if content else None)
+    if status:
+        raise SystemExit(status)
+
+
+@task(
+    help={
+        "program": "program slug (as in content/programs/<slug>.md)",
+        "format": "in-person, online or hybrid",
+        "start": "start, YYYY-MM-DD HH:MM in the time zone",
+        "duration": "how long, e.g. 1h, 90m, 1h30m (or give --end)",
+        "end": "end, HH:MM or YYYY-MM-DD HH:MM (or give --duration)",
+        "timezone": "IANA time zone (default: the site's, America/New_York)",
+        "location": "venue and address (in-person and hybrid)",
+        "join_url": "https link of the meeting (online and hybrid)",
+        "registration_url": "https link of the registration form (optional)",
+        "title": "title (default: '<program short name> <format> information session')",
+        "status": "scheduled (default), cancelled, postponed or full",
+        "content": "content folder to write into (default: content/)",
+    }
+)
+def new_session(
+    c: Context,
+    program: str | None = None,
+    format: str | None = None,
+    start: str | None = None,
+    duration: str | None = None,
+    end: str | None = None,
+    timezone: str | None = None,
+    location: str | None = None,
+    join_url: str | None = None,
+    registration_url: str | None = None,
+    title: str | None = None,
+    status: str | None = None,
+    content: str = "",
+) -> None:
+    """Write a new session file: asks for what the flags do not give, checks every answer."""
+    from tools.staff.new_session import NewSessionError, run
+
+    answers = {
+        "program": program,
+        "format": format,
+        "start": start,
+        "duration": duration,
+        "end": end,
+        "timezone": timezone,
+        "location": location,
+        "join-url": join_url,
+        "registration-url": registration_url,
+        "title": title,
+        "status": status,
+    }
+    try:
+        run(answers, content=Path(content) if content else None, settings_file=SETTINGS)
+    except NewSessionError as error:
+        raise SystemExit(f"new-session: {error}") from None
+    except KeyboardInterrupt:
+        raise SystemExit("\nnew-session: stopped; no file written") from None
+
+
+@task(help={"force": "replace a pre-commit hook we did not install (kept as a backup)"})
+def install_hooks(c: Context, force: bool = False) -> None:
+    """Install a git pre-commit hook that runs `make check` before every commit."""
+    from tools.staff.hooks import HookError, install_pre_commit_hook
+
+    try:
+        print(install_pre_commit_hook(ROOT, force=force))
+    except HookError as error:
+        raise SystemExit(f"install-hooks: {error}") from None

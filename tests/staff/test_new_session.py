@@ -1,0 +1,258 @@
+"""`make new-session` (invoke new-session): on a terminal it asks, with flags it never does;
+every answer is checked by the build's validator, and the file it writes builds into every
+page and feed the session belongs to."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from tests.sessions.helpers import page
+from tests.staff.conftest import TODAY, invoke, invoke_on_terminal
+from tools.build import build_site
+
+ONLINE = {
+    "--program": "alpha",
+    "--format": "online",
+    "--start": "2027-05-11 12:00",
+    "--duration": "1h",
+    "--join-url": "https://example.org/join/alpha-may",
+}
+ONLINE_FLAGS = [part for item in ONLINE.items() for part in item]
+
+
+def build(content: Path) -> Path:
+    output = content.parent / "output"
+    build_site(output, overrides={"PATH": str(content), "SITE_TODAY": TODAY})
+    return output
+
+
+def feed_events(output: Path, feed: str) -> dict[str, object]:
+    """UID -> VEVENT of a built feed."""
+    data = (output / "calendar" / f"{feed}.ics").read_bytes()
+    return {str(event["UID"]): event for event in Calendar.from_ical(data).events}
+
+
+def listed(output: Path, url: str, link: str) -> bool:
+    return page(output, url).find("a", href=link) is not None
+
+
+def test_on_a_terminal_it_asks_reasks_with_the_validators_message_and_writes_the_file(
+    site: Path,
+) -> None:
+    run = invoke_on_terminal(
+        "new-session",
+        "--content",
+        str(site),
+        answers=[
+            "3", "alpha",
+            "onsite", "hybrid",
+            "",  # time zone: the site's default
+            "2027-03-14 02:30", "2027-04-20 18:00",
+            "17:00", "90",
+            "", "Alpha Hall, 1 Example Street, Boston, MA",
+            "http://example.org/join", "https://example.org/join/alpha-apr",
+            "javascript:alert(1)", "https://example.org/register/alpha-apr",
+            "",  # title: the default
+        ],
+    )  # fmt: skip
+    assert run.status == 0, run.output
+    for shown in (
+        "Programs:\n  1. beta  (Beta Program)\n  2. alpha  (Alpha Program)\n"
+        "Program (number or slug): ",
+        "Not accepted: Program: '3': no such program; use one of: alpha, beta",
+        "Not accepted: Format: 'onsite': must be one of in-person, online, hybrid (did you "
+        "mean 'online'?)",
+        "Time zone [America/New_York]: ",
+        "Start, in America/New_York (YYYY-MM-DD HH:MM): ",
+        "Not accepted: Start: '2027-03-14 02:30': does not exist in America/New_York: clocks go "
+        "forward 1 hour that night and skip this time; choose a time at least 1 hour earlier "
+        "or later",
+        "Not accepted: End: '2027-04-20 17:00': must end after Start (2027-04-20 18:00); or "
+        "give a duration such as 1h or 90m",
+        "Not accepted: an answer is needed",
+        "Not accepted: Join-URL: 'http://example.org/join': must be an https:// URL with a "
+        "host and no spaces",
+        "Not accepted: Registration-URL: 'javascript:alert(1)': must be an https:// URL with a "
+        "host and no spaces",
+        "Title [ALP hybrid information session]: ",
+        f"Wrote {site}/sessions/2027-04-20-alpha-hybrid.md",
+        "  2. Check everything:  make check",
+        f"git add {site}/sessions/2027-04-20-alpha-hybrid.md",
+    ):
+        assert shown in run.output
+    written = site / "sessions" / "2027-04-20-alpha-hybrid.md"
+    assert written.read_text(encoding="utf-8") == (
+        "Title: ALP hybrid information session\n"
+        "Program: alpha\n"
+        "Format: hybrid\n"
+        "Start: 2027-04-20 18:00\n"
+        "Duration: 90m\n"
+        "Timezone: America/New_York\n"
+        "Location: Alpha Hall, 1 Example Street, Boston, MA\n"
+        "Join-URL: https://example.org/join/alpha-apr\n"
+        "Registration-URL: https://example.org/register/alpha-apr\n"
+        "Status: scheduled\n"
+        "UID: 2027-04-20-alpha-hybrid\n"
+        "Sequence: 0\n"
+        "\n"
+    )
+    output = build(site)
+    link = "/sessions/2027-04-20-alpha-hybrid/"
+    for url in ("sessions", "sessions/in-person", "sessions/online", "sessions/program/alpha",
+                "programs/alpha", "sessions/calendar/2027-04"):  # fmt: skip
+        assert listed(output, url, link), url
+    assert page(output, link.strip("/")).h1.get_text() == "ALP hybrid information session"
+    uid = "2027-04-20-alpha-hybrid@127.0.0.1"
+    for feed in ("all", "in-person", "online", "program-alpha", "sessions/2027-04-20-alpha-hybrid"):
+        event = feed_events(output, feed)[uid]
+        assert event.decoded("DTSTART") == datetime(2027, 4, 20, 22, tzinfo=UTC)
+        assert event.decoded("DTEND") == datetime(2027, 4, 20, 23, 30, tzinfo=UTC)
+        assert str(event["LOCATION"]) == "Alpha Hall, 1 Example Street, Boston, MA"
+    assert uid not in feed_events(output, "program-beta")
+
+
+def test_with_every_flag_it_never_asks(site: Path) -> None:
+    run = invoke(
+        "new-session", "--content", str(site), *ONLINE_FLAGS,
+        "--registration-url", "https://example.org/register/alpha-may",
+        "--title", "Alpha: ask us anything", "--timezone", "Europe/London",
+    )  # fmt: skip
+    assert run.status == 0, run.output
+    assert "?" not in run.output and ": [" not in run.output  # no question was asked
+    written = site / "sessions" / "2027-05-11-alpha-online.md"
+    assert written.read_text(encoding="utf-8") == (
+        "Title: Alpha: ask us anything\n"
+        "Program: alpha\n"
+        "Format: online\n"
+        "Start: 2027-05-11 12:00\n"
+        "Duration: 1h\n"
+        "Timezone: Europe/London\n"
+        "Join-URL: https://example.org/join/alpha-may\n"
+        "Registration-URL: https://example.org/register/alpha-may\n"
+        "Status: scheduled\n"
+        "UID: 2027-05-11-alpha-online\n"
+        "Sequence: 0\n"
+        "\n"
+    )
+    output = build(site)
+    link = "/sessions/2027-05-11-alpha-online/"
+    for url in ("sessions", "sessions/online", "sessions/program/alpha", "programs/alpha"):
+        assert listed(output, url, link), url
+    assert not listed(output, "sessions/in-person", link)
+    uid = "2027-05-11-alpha-online@127.0.0.1"
+    event = feed_events(output, "online")[uid]
+    assert str(event["SUMMARY"]) == "Alpha: ask us anything"
+    assert event.decoded("DTSTART") == datetime(2027, 5, 11, 11, tzinfo=UTC)
+    assert uid not in feed_events(output, "in-person")
+
+
+def test_end_as_a_clock_time_and_a_status_flag(site: Path) -> None:
+    run = invoke(
+        "new-session", "--content", str(site), "--program", "beta", "--format", "in-person",
+        "--start", "2027-06-01 17:30", "--end", "19:00", "--location", "Beta Hall, Boston",
+        "--status", "full",
+    )  # fmt: skip
+    assert run.status == 0, run.output
+    text = (site / "sessions" / "2027-06-01-beta-in-person.md").read_text()
+    assert "End: 2027-06-01 19:00\n" in text and "Status: full\n" in text
+    assert "Title: Beta Program in-person information session\n" in text
+    event = feed_events(build(site), "in-person")["2027-06-01-beta-in-person@127.0.0.1"]
+    assert str(event["STATUS"]) == "CONFIRMED"
+
+
+def test_without_a_terminal_missing_answers_are_an_error_naming_the_flags(site: Path) -> None:
+    before = sorted(p.name for p in (site / "sessions").iterdir())
+    run = invoke("new-session", "--content", str(site), "--program", "alpha", "--format", "hybrid")
+    assert run.status == 1
+    assert run.output.strip() == (
+        "new-session: missing --start, --duration or --end, --location, --join-url (there is no "
+        "terminal to ask on); give every answer as a flag (invoke --help new-session lists them)"
+    )
+    assert sorted(p.name for p in (site / "sessions").iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (
+            {"--start": "2027-03-14 02:30"},
+            "new-session: --start: Start: '2027-03-14 02:30': does not exist in America/New_York: "
+            "clocks go forward 1 hour that night and skip this time; choose a time at least 1 "
+            "hour earlier or later",
+        ),
+        (
+            {"--join-url": "javascript:alert(1)"},
+            "new-session: --join-url: Join-URL: 'javascript:alert(1)': must be an https:// URL "
+            "with a host and no spaces",
+        ),
+        (
+            {"--program": "gamma"},
+            "new-session: --program: Program: 'gamma': no such program; use one of: alpha, beta",
+        ),
+        (
+            {"--timezone": "Europe/Londn"},
+            "new-session: --timezone: Timezone: 'Europe/Londn': unknown time zone; use an IANA "
+            "name such as 'America/New_York' (did you mean 'Europe/London'?)",
+        ),
+        (
+            {"--duration": "13h"},
+            "new-session: --duration or --end: Duration: '13h': the session would last 13 "
+            "hours; 12 hours at most; or give a duration such as 1h or 90m",
+        ),
+        ({"--end": "13:00"}, "new-session: give --duration or --end, not both"),
+    ],
+)
+def test_without_a_terminal_a_wrong_flag_is_refused_with_the_validators_message(
+    site: Path, flags: dict[str, str], message: str
+) -> None:
+    changed = [part for item in {**ONLINE, **flags}.items() for part in item]
+    run = invoke("new-session", "--content", str(site), *changed)
+    assert run.status == 1
+    assert run.output.strip() == message
+    assert not (site / "sessions" / "2027-05-11-alpha-online.md").exists()
+
+
+def test_a_second_session_gets_its_own_name_and_uid_and_nothing_is_overwritten(
+    site: Path,
+) -> None:
+    assert invoke("new-session", "--content", str(site), *ONLINE_FLAGS).status == 0
+    first = site / "sessions" / "2027-05-11-alpha-online.md"
+    digest = hashlib.sha256(first.read_bytes()).hexdigest()
+    run = invoke("new-session", "--content", str(site), *ONLINE_FLAGS)
+    assert run.status == 0, run.output
+    second = site / "sessions" / "2027-05-11-alpha-online-2.md"
+    assert "UID: 2027-05-11-alpha-online-2\n" in second.read_text()
+    assert hashlib.sha256(first.read_bytes()).hexdigest() == digest
+    events = feed_events(build(site), "all")
+    assert {"2027-05-11-alpha-online@127.0.0.1", "2027-05-11-alpha-online-2@127.0.0.1"} <= set(
+        events
+    )
+
+
+def test_a_name_kept_as_the_uid_of_a_renamed_file_is_not_reused(site: Path) -> None:
+    renamed = site / "sessions" / "alpha-may.md"
+    renamed.write_text(
+        "Title: Renamed\nProgram: alpha\nFormat: online\nStart: 2027-05-11 09:00\n"
+        "Duration: 1h\nJoin-URL: https://example.org/j\nUID: 2027-05-11-alpha-online\n\n"
+    )
+    run = invoke("new-session", "--content", str(site), *ONLINE_FLAGS)
+    assert run.status == 0, run.output
+    assert (site / "sessions" / "2027-05-11-alpha-online-2.md").exists()
+    build(site)  # two sessions, two UIDs: the build accepts it
+
+
+def test_the_written_file_can_be_renamed_without_becoming_a_new_event(site: Path) -> None:
+    assert invoke("new-session", "--content", str(site), *ONLINE_FLAGS).status == 0
+    uid = "2027-05-11-alpha-online@127.0.0.1"
+    assert uid in feed_events(build(site), "all")
+    file = site / "sessions" / "2027-05-11-alpha-online.md"
+    file.rename(file.with_name("alpha-may-online.md"))
+    output = site.parent / "renamed"
+    build_site(output, overrides={"PATH": str(site), "SITE_TODAY": TODAY})
+    assert uid in feed_events(output, "all")
+    assert (output / "sessions" / "alpha-may-online" / "index.html").is_file()

@@ -1,0 +1,306 @@
+"""`make new-session`: ask for a session's details (or take them as flags) and write a
+session file the build accepts.
+
+Every answer is checked by the plugin's own validator as soon as it is given, together with
+the answers before it; a wrong answer is asked again with the validator's message (or, when
+there is no terminal to ask on, stops the command with that message).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from info_sessions.files import validate_session_text
+from info_sessions.settings import SessionSettings
+from info_sessions.validation import duplicate_uid_problems, parse_duration
+from tools.build import PROJECT_ROOT
+from tools.staff.content import SiteContent, read_content
+
+DEFAULT_DURATION = "1h"
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
+
+
+class NewSessionError(Exception):
+    """The session cannot be written; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One thing to ask: its flag, the header fields its answer fills, and how to ask."""
+
+    key: str  # the flag without dashes, e.g. "join-url"
+    fields: tuple[str, ...]  # header fields the answer can fill (problems about them)
+    prompt: str
+
+
+QUESTIONS = (
+    Question("program", ("Program",), "Program (number or slug)"),
+    Question("format", ("Format",), "Format (in-person, online or hybrid)"),
+    Question("timezone", ("Timezone",), "Time zone"),
+    Question("start", ("Start",), "Start, in {timezone} (YYYY-MM-DD HH:MM)"),
+    Question("end", ("Duration", "End"), "Duration (e.g. 1h, 90m) or end time (HH:MM)"),
+    Question("location", ("Location",), "Location (venue and full address)"),
+    Question("join-url", ("Join-URL",), "Join link (https://...)"),
+    Question("registration-url", ("Registration-URL",), "Registration link (https://...)"),
+    Question("title", ("Title",), "Title"),
+    Question("status", ("Status",), "Status"),
+)
+# Order of the lines in the file, as the README documents them.
+FIELD_ORDER = (
+    "Title", "Program", "Format", "Start", "End", "Duration", "Timezone", "Location",
+    "Join-URL", "Registration-URL", "Status", "UID", "Sequence",
+)  # fmt: skip
+
+
+def flag(key: str) -> str:
+    """The command-line flag of an answer: '--join-url'."""
+    return "--duration or --end" if key == "end" else f"--{key}"
+
+
+def compose(values: dict[str, str], body: str = "") -> str:
+    """A session file from header values (in the documented order) and a body."""
+    header = "".join(f"{name}: {values[name]}\n" for name in FIELD_ORDER if values.get(name))
+    return f"{header}\n{body}"
+
+
+class Interview:
+    """The answers so far, checked against the site the way the build checks them."""
+
+    def __init__(self, site: SiteContent, config: SessionSettings, sessions_folder: str) -> None:
+        self.site = site
+        self.config = config
+        self.folder = sessions_folder  # e.g. "content/sessions"
+        self.values: dict[str, str] = {}
+        self.programs = {program.slug: program for program in site.programs}
+
+    # -- what each question needs ----------------------------------------------------
+    def asked(self, question: Question) -> bool:
+        """Whether to ask ``question`` (a flag for it is always checked)."""
+        session_format = self.values.get("Format", "").strip().lower()
+        if question.key == "location":
+            return session_format in ("in-person", "hybrid")
+        if question.key == "join-url":
+            return session_format in ("online", "hybrid")
+        return question.key != "status"
+
+    def required(self, question: Question) -> bool:
+        """Whether ``question`` must be answered (the others have a default or are optional)."""
+        if question.key in ("location", "join-url"):
+            return self.asked(question)
+        return question.key in ("program", "format", "start", "end")
+
+    def default(self, question: Question) -> str:
+        """The answer used when the question is left empty."""
+        if question.key == "timezone":
+            return self.config.default_timezone
+        if question.key == "end":
+            return DEFAULT_DURATION
+        if question.key == "title":
+            program = self.programs.get(self.values.get("Program", ""))
+            name = getattr(program, "short_name", "") or getattr(program, "title", "")
+            session_format = self.values.get("Format", "").strip().lower()
+            return f"{name} {session_format} information session".strip()
+        if question.key == "status":
+            return "scheduled"
+        return ""
+
+    def prompt(self, question: Question) -> str:
+        """The question as the terminal shows it, with its default in brackets."""
+        text = question.prompt.format(timezone=self.values.get("Timezone", ""))
+        default = self.default(question)
+        return f"{text} [{default}]: " if default else f"{text}: "
+
+    # -- answers ---------------------------------------------------------------------
+    def fill(self, question: Question, answer: str) -> dict[str, str]:
+        """The header values an answer gives."""
+        answer = answer.strip() or self.default(question)
+        if question.key == "program" and answer.isdigit():
+            slugs = list(self.programs)
+            if 1 <= int(answer) <= len(slugs):
+                answer = slugs[int(answer) - 1]
+        if question.key == "end":
+            if answer.isdigit():
+                answer = f"{answer}m"  # minutes, as the prompt's examples suggest
+            if parse_duration(answer) is not None:
+                return {"Duration": answer, "End": ""}
+            if _CLOCK.match(answer):
+                answer = f"{self.values.get('Start', '').split(' ')[0]} {answer}"
+            return {"End": answer, "Duration": ""}
+        return {question.fields[0]: answer}
+
+    def problems(self, question: Question, answer: str) -> list[str]:
+        """The validator's problems with ``answer`` (given the answers before it)."""
+        if not answer.strip() and not self.default(question) and self.required(question):
+            return ["an answer is needed"]
+        candidate = {**self.values, **self.fill(question, answer)}
+        draft = f"{self.folder}/draft.md"
+        result = validate_session_text(compose(candidate), draft, self.config, self.programs)
+        prefix = f"{draft}: "
+        problems = [
+            problem.removeprefix(prefix)
+            for problem in result.problems
+            if problem.removeprefix(prefix).split(": ", 1)[0] in question.fields
+        ]
+        if question.key == "end" and problems:
+            problems[-1] += "; or give a duration such as 1h or 90m"
+        return problems
+
+    def accept(self, question: Question, answer: str) -> None:
+        """Keep an answer that has no problems."""
+        self.values.update(self.fill(question, answer))
+
+    # -- the file ----------------------------------------------------------------------
+    def file_name(self) -> str:
+        """'<date>-<program>-<format>', with -2, -3... when a session already uses it."""
+        date = self.values["Start"].split(" ")[0]
+        base = f"{date}-{self.values['Program']}-{self.values['Format'].strip().lower()}"
+        taken = {Path(path).stem for path in self.site.checked}
+        domain = f"@{self.config.uid_domain}"
+        taken |= {r.uid.removesuffix(domain) for r in self.site.checked.values() if r.uid}
+        name, number = base, 1
+        while name in taken:
+            number += 1
+            name = f"{base}-{number}"
+        return name
+
+    def final_text(self, name: str) -> str:
+        """The whole file, checked once more with the UIDs of every other session."""
+        values = {"Status": "scheduled", **self.values, "UID": name, "Sequence": "0"}
+        values["Format"] = values["Format"].strip().lower()
+        text = compose(values)
+        path = f"{self.folder}/{name}.md"
+        result = validate_session_text(text, path, self.config, self.programs)
+        problems = result.problems
+        if not problems:
+            others = {**self.site.checked, path: result}
+            problems = [p for p in duplicate_uid_problems(others) if p.startswith(f"{path}: ")]
+        if problems:
+            raise NewSessionError("\n".join(problems))
+        return text
+
+
+def _program_menu(interview: Interview) -> str:
+    lines = ["Programs:"]
+    for number, (slug, program) in enumerate(interview.programs.items(), start=1):
+        lines.append(f"  {number}. {slug}  ({program.title})")
+    return "\n".join(lines)
+
+
+def missing_flags(given: dict[str, str]) -> list[str]:
+    """Flags a script must give (there is no terminal to ask on), and did not."""
+    session_format = given.get("format", "").strip().lower()
+    keys = ["program", "format", "start", "end"]
+    keys += ["location"] if session_format in ("in-person", "hybrid") else []
+    keys += ["join-url"] if session_format in ("online", "hybrid") else []
+    return [flag(key) for key in keys if key not in given]
+
+
+def _answer(
+    interview: Interview,
+    question: Question,
+    answer: str | None,
+    interactive: bool,
+    ask: Callable[[str], str],
+    say: Callable[[str], None],
+) -> None:
+    """Take ``answer`` (or ask for one) until the validator accepts it."""
+    while True:
+        if answer is None:
+            try:
+                answer = ask(interview.prompt(question))
+            except EOFError:
+                raise NewSessionError("stopped before the last answer; no file written") from None
+        problems = interview.problems(question, answer)
+        if not problems:
+            interview.accept(question, answer)
+            return
+        if not interactive:
+            shown = [f"{flag(question.key)}: {problem}" for problem in problems]
+            raise NewSessionError("\n".join(shown))
+        for problem in problems:
+            say(f"  Not accepted: {problem}")
+        answer = None
+
+
+def run(
+    answers: dict[str, str | None],
+    *,
+    content: Path | None = None,
+    settings_file: Path = PROJECT_ROOT / "pelicanconf.py",
+    interactive: bool | None = None,
+    ask: Callable[[str], str] = input,
+    say: Callable[[str], None] = print,
+) -> Path:
+    """Ask what is missing (or take ``answers``, keyed by flag name), write the file,
+    return its path. Raises NewSessionError with the reason when it cannot."""
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    given = {key: value for key, value in answers.items() if value is not None}
+    if "end" in given and "duration" in given:
+        raise NewSessionError("give --duration or --end, not both")
+    if "duration" in given:
+        given["end"] = given.pop("duration")
+    if not interactive and missing_flags(given):
+        raise NewSessionError(
+            f"missing {', '.join(missing_flags(given))} (there is no terminal to ask on); "
+            "give every answer as a flag (invoke --help new-session lists them)"
+        )
+    site = read_content(settings_file, content)
+    config = site.session_config
+    if config is None:
+        raise NewSessionError("the site's INFO_SESSIONS_ settings have problems; run make check")
+    if not site.programs:
+        raise NewSessionError(f"no programs in {site.folder.name}/programs/; add one first")
+    interview = Interview(site, config, f"{site.folder.name}/{config.path}")
+    if interactive and site.problems:
+        say(f"Note: make check lists {len(site.problems)} problem(s) elsewhere in the content.")
+    for question in QUESTIONS:
+        if question.key in given:
+            _answer(interview, question, given[question.key], interactive, ask, say)
+        elif interactive and interview.asked(question):
+            if question.key == "program":
+                say(_program_menu(interview))
+            _answer(interview, question, None, interactive, ask, say)
+        elif not interview.required(question):
+            interview.accept(question, "")  # its default, or nothing
+    name = interview.file_name()
+    text = interview.final_text(name)
+    folder = site.folder / config.path
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.md"
+    with target.open("x", encoding="utf-8") as file:  # "x": never overwrite
+        file.write(text)
+    say(next_steps(target, name, config.page_url.format(slug=name)))
+    return target
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it, else absolute."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def next_steps(path: Path, name: str, url: str) -> str:
+    """What to do once the file is written."""
+    shown = _shown(path)
+    return "\n".join(
+        [
+            f"Wrote {shown}",
+            "",
+            "Next:",
+            "  1. If you like, add a description under the header, after the blank line",
+            "     (Markdown; links must be https:// or start with /).",
+            "  2. Check everything:  make check",
+            f"  3. Preview:  make serve, then open http://127.0.0.1:8000/{url}",
+            "  4. Commit it, then push (or open a pull request):",
+            f"       git add {shown}",
+            f'       git commit -m "Add info session {name}"',
+            "The session is live once the commit is on main; calendars pick it up at their",
+            "next refresh (Google Calendar: within a day).",
+        ]
+    )
