@@ -909,7 +909,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip", default="", help="figures to skip: incremental,linkcheck,guard,profile"
     )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite RESULTS.md from results.json and NOTES.md, measuring nothing",
+    )
     args = parser.parse_args(argv)
+    if args.report_only:
+        results = json.loads((args.results_dir / "results.json").read_text("utf-8"))
+        write_report(results, args.results_dir)
+        return 0
     sizes = (
         tuple(int(n) for n in args.sizes.split(","))
         if args.sizes
@@ -959,14 +968,19 @@ def main(argv: list[str] | None = None) -> int:
     (args.results_dir / "results.json").write_text(
         json.dumps(results, indent=1) + "\n", encoding="utf-8"
     )
-    notes_file = BENCH / "NOTES.md"
-    notes = notes_file.read_text("utf-8") if notes_file.exists() else ""
-    (args.results_dir / "RESULTS.md").write_text(markdown_report(results, notes), encoding="utf-8")
+    write_report(results, args.results_dir)
     log(f"bench: wrote {relative(args.results_dir / 'results.json')} and RESULTS.md")
     for row in results["targets"]:
         mark = {True: "met", False: "MISSED", None: "not run"}[row["met"]]
         log(f"  {mark:8} {row['target']}: {row['measured']}")
     return 0
+
+
+def write_report(results: dict[str, Any], folder: Path) -> None:
+    """RESULTS.md from the results and the hand-written NOTES.md."""
+    notes_file = BENCH / "NOTES.md"
+    notes = notes_file.read_text("utf-8") if notes_file.exists() else ""
+    (folder / "RESULTS.md").write_text(markdown_report(results, notes), encoding="utf-8")
 
 
 def measure_all(
