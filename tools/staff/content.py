@@ -200,6 +200,8 @@ def read_content(
                 for s in sessions.sessions
                 if f"{folder.name}/{s.relative_source_path}" not in troubled
             ]
-        site.problems = [locate(message, folder) for message in messages]
-        site.problems += [_record_problem(record, folder) for record in logged.records]
+        found = [locate(message, folder) for message in messages]
+        found += [_record_problem(record, folder) for record in logged.records]
+        # Grouped by file; a stable sort keeps each file's problems in their own order.
+        site.problems = sorted(found, key=lambda problem: problem.path)
     return site
