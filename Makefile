@@ -15,6 +15,9 @@ help:
 	@echo "make build        build the site into output/"
 	@echo "make clean        remove output/"
 	@echo "make linkcheck    check external links live (network)"
+	@echo "make check        check all content without building (errors and warnings)"
+	@echo "make new-session  write a new info session file (asks, or ARGS=\"--program ...\")"
+	@echo "make install-hooks  run make check before every git commit"
 
 $(STAMP): requirements.txt tools/bootstrap_venv.py
 	$(PYTHON) tools/bootstrap_venv.py --venv $(VENV) --requirements requirements.txt

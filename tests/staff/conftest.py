@@ -54,12 +54,13 @@ def invoke(*args: str, cwd: Path = PROJECT_ROOT) -> Run:
     return Run(result.stdout, result.returncode)
 
 
-def invoke_on_terminal(*args: str, answers: list[str]) -> Run:
-    """Run `invoke <args>` on a pseudo-terminal and type ``answers``, one per line."""
+def invoke_on_terminal(*args: str, answers: list[str], cwd: Path = PROJECT_ROOT) -> Run:
+    """Run `invoke <args>` on a pseudo-terminal, in ``cwd`` with the project's tasks, and
+    type ``answers``, one per line."""
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
-        [str(INVOKE), *args],
-        cwd=PROJECT_ROOT,
+        [str(INVOKE), "--search-root", str(PROJECT_ROOT), *args],
+        cwd=cwd,
         env=environment(TERM="dumb"),
         stdin=terminal,
         stdout=terminal,

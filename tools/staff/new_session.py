@@ -46,7 +46,9 @@ QUESTIONS = (
     Question("end", ("Duration", "End"), "Duration (e.g. 1h, 90m) or end time (HH:MM)"),
     Question("location", ("Location",), "Location (venue and full address)"),
     Question("join-url", ("Join-URL",), "Join link (https://...)"),
-    Question("registration-url", ("Registration-URL",), "Registration link (https://...)"),
+    Question(
+        "registration-url", ("Registration-URL",), "Registration link (https://..., or leave empty)"
+    ),
     Question("title", ("Title",), "Title"),
     Question("status", ("Status",), "Status"),
 )
