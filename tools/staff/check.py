@@ -43,11 +43,14 @@ class GitState:
     def committed_text(self, file: Path) -> str | None:
         """The file as the last commit has it; None when it is not in that commit."""
         relative = file.relative_to(self.root).as_posix()
-        result = subprocess.run(
-            ["git", "-C", str(self.root), "show", f"HEAD:{relative}"],
-            capture_output=True,
-            check=False,
-        )
+        try:
+            result = subprocess.run(
+                ["git", "-C", str(self.root), "show", f"HEAD:{relative}"],
+                capture_output=True,
+                check=False,
+            )
+        except OSError:
+            return None
         if result.returncode != 0:
             return None
         return result.stdout.decode("utf-8", errors="replace")
@@ -60,7 +63,10 @@ def git_state(folder: Path) -> GitState | None:
     def git(*args: str) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, check=False)
 
-    top = git("rev-parse", "--show-toplevel")
+    try:
+        top = git("rev-parse", "--show-toplevel")
+    except OSError:  # git is not installed
+        return None
     if top.returncode != 0 or git("rev-parse", "--verify", "-q", "HEAD").returncode != 0:
         return None
     root = Path(top.stdout.decode().strip()).resolve()

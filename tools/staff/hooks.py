@@ -37,7 +37,10 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def install_pre_commit_hook(root: Path, *, force: bool = False) -> str:
     """Install the hook into the git work tree at ``root``; return what was done."""
-    inside = _git(root, "rev-parse", "--is-inside-work-tree")
+    try:
+        inside = _git(root, "rev-parse", "--is-inside-work-tree")
+    except OSError as error:
+        raise HookError(f"git cannot be run ({error}); install git first") from error
     if inside.returncode != 0 or inside.stdout.strip() != "true":
         raise HookError(
             f"{root} is not a git work tree, so there is nothing to install a hook into; "
