@@ -73,6 +73,8 @@ def field_problems(path: str, metadata: dict[str, Any], fields: tuple[Field, ...
     return problems
 
 
+# Fields Pelican renders as Markdown: their indented continuation lines are joined, not listed.
+FORMATTED = frozenset({"summary"})
 _HEADER_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)[ \t]*:")
 # Control characters other than tab (and a byte order mark inside the text): invisible in
 # editors, forbidden in iCalendar text (program names go into the session feeds), and read as
@@ -100,7 +102,7 @@ def text_problems(path: str, text: str) -> list[str]:
                     f"{number}; keep one"
                 )
             seen.setdefault(name, number)
-        elif in_header and name and line.startswith("    "):
+        elif in_header and name and name not in FORMATTED and line.startswith("    "):
             problems.append(
                 f"{path}: {name.title()}: {line.strip()!r}: continues on the indented line "
                 f"{number}; put the whole value on line {seen[name]}"

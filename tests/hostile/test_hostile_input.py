@@ -482,6 +482,18 @@ BROKEN = [
     pytest.param(
         lambda c: write(
             c,
+            "programs/alpha.md",
+            edited(c, "programs/alpha.md", "Degree: MSc Alpha", "Degree: MSc\n    Alpha"),
+        ),
+        [
+            "content/programs/alpha.md: Degree: 'Alpha': continues on the indented line 7; put "
+            "the whole value on line 6"
+        ],
+        id="program-field-continued",
+    ),
+    pytest.param(
+        lambda c: write(
+            c,
             "sessions/other/alpha-online.md",
             edited(c, "sessions/alpha-online.md", "Duration", "UID: x\nDuration"),
         ),
