@@ -979,6 +979,8 @@ def main(argv: list[str] | None = None) -> int:
     runner = Runner(sizes=sizes, runs=args.runs, mode=mode, log=log, work=args.work.resolve())
     shutil.rmtree(runner.logs, ignore_errors=True)
     runner.logs.mkdir(parents=True)
+    if remove_generated(runner.work):
+        log("bench: removed the generated sites of an unfinished run")
     peers_python = runner.ensure_peers()
     results: dict[str, Any] = {
         "mode": mode,
@@ -999,8 +1001,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     with ExitStack() as servers:  # the link check's static server, from the focus N's builds
         measure_all(runner, results, sizes, skip, peers_python, servers)
-    for folder in runner.work.glob("n*/out-*-[0-9]*"):  # earlier rounds' outputs, not needed
-        shutil.rmtree(folder, ignore_errors=True)
+
     results["commands"] = runner.commands
     results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["duration_s"] = round(time.perf_counter() - started, 1)
@@ -1011,10 +1012,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     write_report(results, args.results_dir)
     log(f"bench: wrote {relative(args.results_dir / 'results.json')} and RESULTS.md")
+    remove_generated(runner.work)  # now, not at the start of the next run (see builds)
     for row in results["targets"]:
         mark = {True: "met", False: "MISSED", None: "not run"}[row["met"]]
         log(f"  {mark:8} {row['target']}: {row['measured']}")
     return 0
+
+
+def remove_generated(work: Path) -> bool:
+    """Delete the generated sites and their outputs (logs and profiles stay); True if any."""
+    folders = [path for path in work.glob("n[0-9]*") if path.is_dir()]
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    return bool(folders)
 
 
 def write_report(results: dict[str, Any], folder: Path) -> None:
@@ -1091,7 +1101,7 @@ def measure_all(
         results["linkcheck"] = runner.linkchecks(focus, folders[focus], peers_python, base)
         servers.close()
         results["linkcheck_ratio_vs_linkchecker"] = results["linkcheck"]["ratio"]
-    if "guard" not in skip:
+    if "guard" not in skip and runner.mode != "quick":  # an N = 10,000 target: full set only
         results["feed_guard"] = runner.feed_guard()
     if "profile" not in skip:
         # The quick set profiles its smallest N: cProfile triples a build's time, and the
