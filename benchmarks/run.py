@@ -747,7 +747,7 @@ def markdown_report(results: dict[str, Any], notes: str) -> str:
         w(notes.strip() + "\n")
     w("## 1 and 2. Full builds, ours against the peers\n")
     w(
-        "Each build is one whole process, into an empty folder. Ours: `tools.build.build_site` "
+        "Each build is one whole process, into a new folder. Ours: `tools.build.build_site` "
         "(what `make build` runs) with our theme and plugins. Plain Pelican: Pelican 4.12, no "
         "plugin, its default theme, the same sessions as ordinary articles and the programs as "
         "pages. pelican-events: the same plus the plugin and its event fields.\n"
