@@ -18,8 +18,19 @@ def publish_to_github_pages(
     """Commit ``output`` as the whole of ``branch`` (with .nojekyll) and optionally push it."""
     if not (output / "index.html").is_file():
         raise PublishError(f"publish: {output} has no index.html; build the site first")
-    command = [sys.executable, "-m", "ghp_import", "--no-jekyll", "--force",
-               "--branch", branch, "--remote", remote, "--message", "Publish the site"]
+    command = [
+        sys.executable,
+        "-m",
+        "ghp_import",
+        "--no-jekyll",
+        "--force",
+        "--branch",
+        branch,
+        "--remote",
+        remote,
+        "--message",
+        "Publish the site",
+    ]
     if push:
         command.append("--push")
     result = subprocess.run([*command, str(output)], cwd=repo, capture_output=True, text=True)

@@ -50,12 +50,23 @@ def test_github_pages_branch_holds_exactly_the_output(published_build: Path, tmp
     repo = tmp_path / "repo"
     repo.mkdir()
     git("init", "-q", "-b", "main", cwd=repo)
-    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q",
-        "--allow-empty", "-m", "start", cwd=repo)
+    git(
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "start",
+        cwd=repo,
+    )
     publish_to_github_pages(published_build, repo, push=False)
     files = set(git("ls-tree", "-r", "--name-only", "gh-pages", cwd=repo).split())
-    built = {p.relative_to(published_build).as_posix() for p in published_build.rglob("*")
-             if p.is_file()}
+    built = {
+        p.relative_to(published_build).as_posix() for p in published_build.rglob("*") if p.is_file()
+    }
     assert files == built | {".nojekyll"}
 
 
