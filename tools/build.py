@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from pelican import Pelican
 from pelican.log import LimitFilter
 from pelican.settings import read_settings
@@ -64,6 +66,24 @@ class BuildResult:
     output: Path
 
 
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory between the rebuilds of one process; Jinja checks
+    each template's source against its checksum, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Fill ``bucket`` from memory if this template was compiled before."""
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep a freshly compiled template."""
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
 def load_settings(settings_file: Path, overrides: Mapping[str, Any] | None = None) -> dict:
     """Read a Pelican settings file with paths resolved against the project root."""
     cwd = Path.cwd()
@@ -79,8 +99,10 @@ def build_site(
     *,
     settings_file: Path = PROJECT_ROOT / "pelicanconf.py",
     overrides: Mapping[str, Any] | None = None,
+    templates: BytecodeCache | None = None,
 ) -> BuildResult:
-    """Build into ``output`` atomically; raise :class:`BuildError` on any problem."""
+    """Build into ``output`` atomically; raise :class:`BuildError` on any problem.
+    ``templates`` keeps compiled templates for the next build (the dev server's rebuilds)."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
@@ -94,6 +116,11 @@ def build_site(
                 "SITE_SOURCE_MAP": str(staging_map),
             },
         )
+        if templates is not None:
+            settings["JINJA_ENVIRONMENT"] = {
+                **settings["JINJA_ENVIRONMENT"],
+                "bytecode_cache": templates,
+            }
         with _collect_problems() as collector:
             try:
                 Pelican(settings).run()

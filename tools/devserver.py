@@ -10,11 +10,11 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 RELOAD_PATH = "/__livereload"
 RELOAD_SNIPPET = (
@@ -144,14 +144,42 @@ def watch_and_rebuild(
             broadcaster.announce()
 
 
-def serve_forever(root: Path, output: Path, host: str, port: int) -> None:
-    """Build, serve and rebuild on change until interrupted."""
-    from tools.build import BuildError, build_site
+class Rebuilder:
+    """Builds the site again and again in one process, as `make serve` does.
 
-    def rebuild() -> bool:
+    Kept between rebuilds, so that one edit costs little: the session files already checked
+    (reused while their bytes and the plugin settings stay the same), what is derived from
+    them, and compiled templates. Every page and feed is still written, into a new folder
+    swapped in on success: a failed rebuild leaves the served site as it was.
+    """
+
+    def __init__(
+        self,
+        output: Path,
+        settings_file: Path,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> None:
+        from info_sessions.memo import SessionMemo
+        from tools.build import MemoryBytecodeCache
+
+        self.output = output
+        self.settings_file = settings_file
+        self.overrides = dict(overrides or {})
+        self.sessions = SessionMemo()
+        self.templates = MemoryBytecodeCache()
+
+    def __call__(self) -> bool:
+        """Rebuild; print the time taken, or every problem. True on success."""
+        from tools.build import BuildError, build_site
+
         started = time.perf_counter()
         try:
-            build_site(output, settings_file=root / "pelicanconf.py")
+            build_site(
+                self.output,
+                settings_file=self.settings_file,
+                overrides={**self.overrides, "INFO_SESSIONS_MEMO": self.sessions},
+                templates=self.templates,
+            )
         except BuildError as error:
             count = len(error.problems)
             print(f"serve: build failed, still serving the previous site ({count} problem(s)):")
@@ -161,6 +189,10 @@ def serve_forever(root: Path, output: Path, host: str, port: int) -> None:
         print(f"serve: rebuilt in {time.perf_counter() - started:.2f} s")
         return True
 
+
+def serve_forever(root: Path, output: Path, host: str, port: int) -> None:
+    """Build, serve and rebuild on change until interrupted."""
+    rebuild = Rebuilder(output, root / "pelicanconf.py")
     rebuild()
     output.mkdir(exist_ok=True)
     broadcaster = ReloadBroadcaster()

@@ -108,9 +108,18 @@ def check_session_file(
     content_path: str, relative_path: str, config: SessionSettings, render: Renderer
 ) -> Checked:
     """Read and check ``content_path/relative_path`` as the build does."""
+    source = os.path.join(content_path, relative_path)
+    return check_session_bytes(
+        Path(source).read_bytes(), content_path, relative_path, config, render
+    )
+
+
+def check_session_bytes(
+    data: bytes, content_path: str, relative_path: str, config: SessionSettings, render: Renderer
+) -> Checked:
+    """Check the bytes read from ``content_path/relative_path`` as the build does."""
     display = os.path.join(os.path.basename(os.path.normpath(content_path)), relative_path)
     source = os.path.join(content_path, relative_path)
-    data = Path(source).read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -32,11 +32,12 @@ from info_sessions.display import (
     where_text,
 )
 from info_sessions.errors import SessionContentError
-from info_sessions.files import LIST_FORMATS, check_session_file, markdown_renderer
+from info_sessions.files import LIST_FORMATS, check_session_bytes, markdown_renderer
 from info_sessions.history import last_commit_times
-from info_sessions.ical import CalendarInfo, EventInfo, calendar_bytes
+from info_sessions.ical import CalendarInfo, EventInfo, IcalCache, calendar_bytes
 from info_sessions.jsonld import event_jsonld, jsonld_script_text
 from info_sessions.listing import Feed, Listing, filter_views, group_by_month
+from info_sessions.memo import SessionMemo, settings_fingerprint
 from info_sessions.model import Session
 from info_sessions.plaintext import html_to_text
 from info_sessions.settings import SessionSettings, save_as
@@ -87,6 +88,8 @@ class SessionsGenerator(Generator):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.config = SessionSettings.from_settings(self.settings)
+        # Kept between the builds of `make serve`; a plain build starts with an empty one.
+        self.memo: SessionMemo = self.settings.get("INFO_SESSIONS_MEMO") or SessionMemo()
         self.checked: dict[str, Checked] = {}
         self.sessions: list[Session] = []
         self.stamps: dict[str, datetime] = {}
@@ -98,10 +101,27 @@ class SessionsGenerator(Generator):
     def generate_context(self) -> None:
         """Read and check every session file; problems are raised later, all together."""
         folder = os.path.join(self.path, self.config.path)
-        render = markdown_renderer(self.config.markdown)
+        renderer: list[Callable[[str], str]] = []  # made on first use: most files are known
+
+        def render(body: str) -> str:
+            if not renderer:
+                renderer.append(markdown_renderer(self.config.markdown))
+            return renderer[0](body)
+
+        self.memo.next_build()
+        fingerprint = settings_fingerprint(self.config)
         slugs: dict[str, str] = {}
-        for relative in sorted(self.get_files(self.config.path, extensions=("md",))):
-            result = check_session_file(self.path, relative, self.config, render)
+        relatives = sorted(self.get_files(self.config.path, extensions=("md",)))
+        for relative in relatives:
+            data = Path(self.path, relative).read_bytes()
+            result = self.memo.checked(
+                relative,
+                data,
+                fingerprint,
+                lambda data=data, relative=relative: check_session_bytes(
+                    data, self.path, relative, self.config, render
+                ),
+            )
             display = os.path.join(os.path.basename(os.path.normpath(self.path)), relative)
             slug = Path(relative).stem
             if slug in slugs:
@@ -114,6 +134,7 @@ class SessionsGenerator(Generator):
             if result.session is not None and not result.problems:
                 self.sessions.append(result.session)
                 self.add_source_path(result.session)
+        self.memo.keep_only(set(relatives))
         history = last_commit_times(folder) if os.path.isdir(folder) else {}
         fallback = self.config.today_start
         for session in self.sessions:
@@ -148,16 +169,23 @@ class SessionsGenerator(Generator):
         config = self.config
         program_name = getattr(program, "title", session.program_slug)
         page_url = self._absolute(session.url)
-        head = description_head(session, program_name, page_url)
-        body = html_to_text(session.body_html)
-        description = "\n".join(head) + (f"\n\n{body}" if body else "")
-        data = event_jsonld(
-            session,
-            description=description,
-            page_url=page_url,
-            organizer=config.organizer,
-            organizer_url=f"{config.site_url}/",
-            program_name=program_name,
+        head_text = "\n".join(description_head(session, program_name, page_url))
+        # Pure functions of their keys, reused between the rebuilds of `make serve`.
+        derived = self.memo.derived
+        body = derived.get(("text", session.body_html), lambda: html_to_text(session.body_html))
+        description = head_text + (f"\n\n{body}" if body else "")
+        jsonld = derived.get(
+            ("jsonld", session, description, config.site_url, config.organizer, program_name),
+            lambda: jsonld_script_text(
+                event_jsonld(
+                    session,
+                    description=description,
+                    page_url=page_url,
+                    organizer=config.organizer,
+                    organizer_url=f"{config.site_url}/",
+                    program_name=program_name,
+                )
+            ),
         )
         return SessionView(
             session=session,
@@ -170,8 +198,11 @@ class SessionsGenerator(Generator):
             site_time_text=site_time_text(session, config.site_timezone),
             where_text=where_text(session),
             description=description,
-            calendar_links=calendar_links(session, session.feed_path, "\n".join(head)),
-            jsonld=jsonld_script_text(data),
+            calendar_links=derived.get(
+                ("links", session, head_text),
+                lambda: calendar_links(session, session.feed_path, head_text),
+            ),
+            jsonld=jsonld,
         )
 
     def _feed(
@@ -403,11 +434,14 @@ class SessionsGenerator(Generator):
             calendar_front=True,
         )
         session_template = self.get_template("sessions/session")
+        ical_cache = IcalCache(self.memo.derived, self.memo.zones)
         for view in self.views:
             writer.write_file(view.session.save_as, session_template, self.context, item=view)
             self._write_bytes(
                 view.session.feed_path,
-                calendar_bytes([self._event(view)], prodid=config.prodid, info=None),
+                calendar_bytes(
+                    [self._event(view)], prodid=config.prodid, info=None, cache=ical_cache
+                ),
             )
         writer.write_file(
             save_as(config.subscribe_url), self.get_template("sessions/subscribe"), self.context
@@ -421,4 +455,5 @@ class SessionsGenerator(Generator):
                 refresh=refresh,
             )
             events = [self._event(view) for view in feed.sessions]
-            self._write_bytes(feed.path, calendar_bytes(events, prodid=config.prodid, info=info))
+            data = calendar_bytes(events, prodid=config.prodid, info=info, cache=ical_cache)
+            self._write_bytes(feed.path, data)

@@ -82,6 +82,33 @@ def transitions(zone: ZoneInfo, start: datetime, end: datetime) -> list[Transiti
     return found
 
 
+class ZoneTransitions:
+    """Changes of each zone found once per calendar year and kept for one build.
+
+    A build writes a VTIMEZONE into every .ics file, and the files' spans overlap: scanning
+    each span again was a tenth of the build. A year's changes never depend on the span that
+    asked for them, so the files built from this cache are the same bytes.
+    """
+
+    def __init__(self) -> None:
+        self._years: dict[tuple[str, int], tuple[Transition, ...]] = {}
+
+    def between(self, tzid: str, start: datetime, end: datetime) -> list[Transition]:
+        """What ``transitions`` returns for the zone, read from whole years."""
+        zone = ZoneInfo(tzid)
+        found: list[Transition] = []
+        for year in range(start.astimezone(UTC).year, end.astimezone(UTC).year + 1):
+            found += [change for change in self._year(tzid, zone, year) if start < change.at <= end]
+        return found
+
+    def _year(self, tzid: str, zone: ZoneInfo, year: int) -> tuple[Transition, ...]:
+        key = (tzid, year)
+        if key not in self._years:
+            low = datetime(year, 1, 1, tzinfo=UTC)
+            self._years[key] = tuple(transitions(zone, low, low.replace(year=year + 1)))
+        return self._years[key]
+
+
 def nth_weekday(year: int, month: int, nth: int, weekday: int) -> date | None:
     """The nth (or with -1 the last) given weekday of a month, or None if there is none."""
     days = calendar.monthrange(year, month)[1]
@@ -124,10 +151,16 @@ def _observance(first: Transition, rrule: vRecur | None) -> TimezoneStandard | T
     return component
 
 
-def vtimezone(tzid: str, start: datetime, end: datetime) -> Timezone:
-    """A VTIMEZONE for ``tzid`` valid from ``start`` to ``end`` (aware datetimes)."""
+def vtimezone(
+    tzid: str, start: datetime, end: datetime, known: ZoneTransitions | None = None
+) -> Timezone:
+    """A VTIMEZONE for ``tzid`` valid from ``start`` to ``end`` (aware datetimes); pass
+    ``known`` to reuse the changes found for earlier files of the same build."""
     zone = ZoneInfo(tzid)
-    changes = transitions(zone, start - LOOKBACK, end)
+    if known is None:
+        changes = transitions(zone, start - LOOKBACK, end)
+    else:
+        changes = known.between(tzid, start - LOOKBACK, end)
     before = [change for change in changes if change.at <= start]
     changes = before[-1:] + [change for change in changes if change.at > start]
     result = Timezone()

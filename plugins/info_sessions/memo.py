@@ -1,0 +1,87 @@
+"""Work kept between the builds of one process, so that `make serve` re-checks only the
+session files that changed.
+
+A build without ``INFO_SESSIONS_MEMO`` gets a new, empty memo and keeps nothing; the dev
+server passes one ``SessionMemo`` to every rebuild. A file is checked again whenever its
+bytes or the plugin settings that checking reads differ from the last time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import fields
+from typing import Any, TypeVar
+
+from info_sessions.settings import SessionSettings
+from info_sessions.validation import Checked
+from info_sessions.vtimezone import ZoneTransitions
+
+T = TypeVar("T")
+
+
+def _stable(value: Any) -> str:
+    """A repr that is the same in every process for equal settings (no memory addresses)."""
+    if isinstance(value, Mapping):
+        items = sorted((_stable(k), _stable(v)) for k, v in value.items())
+        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+    if isinstance(value, list | tuple | set | frozenset):
+        parts = [_stable(item) for item in value]
+        return "[" + ", ".join(sorted(parts) if isinstance(value, set | frozenset) else parts) + "]"
+    if value is None or isinstance(value, str | int | float | bool):
+        return repr(value)
+    kind = f"{type(value).__module__}.{type(value).__qualname__}"
+    configs = getattr(value, "getConfigs", None)  # Markdown extension objects
+    return f"{kind}({_stable(configs()) if callable(configs) else ''})"
+
+
+def settings_fingerprint(config: SessionSettings) -> str:
+    """Every plugin setting, as text; a checked file is reused only under the same one."""
+    return _stable({field.name: getattr(config, field.name) for field in fields(config)})
+
+
+class Reuse:
+    """Values of pure functions, kept for the build that computed them and the next one."""
+
+    def __init__(self) -> None:
+        self._last: dict[Hashable, Any] = {}
+        self._now: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value for ``key``: from this build, else from the last, else ``compute()``."""
+        if key not in self._now:
+            self._now[key] = self._last[key] if key in self._last else compute()
+        return self._now[key]
+
+    def next_build(self) -> None:
+        """Start a build: keep what the last one used, drop the rest."""
+        self._last, self._now = self._now, {}
+
+
+class SessionMemo:
+    """Checked session files, and values derived from them, from earlier builds."""
+
+    def __init__(self) -> None:
+        self._checked: dict[str, tuple[bytes, str, Checked]] = {}
+        self.derived = Reuse()
+        self.zones = ZoneTransitions()
+
+    def next_build(self) -> None:
+        """Called once at the start of every build."""
+        self.derived.next_build()
+
+    def checked(
+        self, relative_path: str, data: bytes, fingerprint: str, check: Callable[[], Checked]
+    ) -> Checked:
+        """The result of ``check()`` for this file, reused while its bytes and the settings
+        stay the same. Returns a copy whose problem list the caller may extend."""
+        kept = self._checked.get(relative_path)
+        if kept is None or kept[0] != data or kept[1] != fingerprint:
+            kept = (data, fingerprint, check())
+            self._checked[relative_path] = kept
+        result = kept[2]
+        return Checked(result.session, list(result.problems), result.uid, result.program)
+
+    def keep_only(self, relative_paths: set[str]) -> None:
+        """Forget files not in this build, so that a long `make serve` does not grow."""
+        for name in set(self._checked) - relative_paths:
+            del self._checked[name]

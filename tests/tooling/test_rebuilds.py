@@ -1,0 +1,107 @@
+"""`make serve` rebuilds in one process and keeps work between rebuilds: what it writes is
+always what a fresh build of the same tree writes."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.realsite import TEST_TODAY
+from tools.build import PROJECT_ROOT, build_site
+from tools.devserver import Rebuilder
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def site(tmp_path: Path, content_copy: Path) -> dict[str, Path]:
+    theme = tmp_path / "theme"
+    shutil.copytree(PROJECT_ROOT / "theme", theme)
+    return {"content": content_copy, "theme": theme, "output": tmp_path / "serve-output"}
+
+
+def _overrides(site: dict[str, Path]) -> dict[str, object]:
+    return {"PATH": str(site["content"]), "THEME": str(site["theme"]), "SITE_TODAY": TEST_TODAY}
+
+
+def _fresh(site: dict[str, Path], tmp_path: Path, name: str) -> dict[str, bytes]:
+    output = tmp_path / name
+    build_site(output, overrides=_overrides(site))
+    return _tree(output)
+
+
+def _set_field(path: Path, field: str, value: str) -> None:
+    """Set a header field of a session file, adding it after the title if it is missing."""
+    lines = path.read_text("utf-8").splitlines()
+    if any(line.startswith(f"{field}:") for line in lines):
+        lines = [f"{field}: {value}" if line.startswith(f"{field}:") else line for line in lines]
+    else:
+        lines.insert(1, f"{field}: {value}")
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def test_edits_between_rebuilds_give_what_a_fresh_build_gives(
+    site: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rebuild = Rebuilder(site["output"], PROJECT_ROOT / "pelicanconf.py", _overrides(site))
+    assert rebuild()
+    sessions = sorted((site["content"] / "sessions").glob("*.md"))
+    moved, renamed, dropped = sessions[0], sessions[1], sessions[2]
+
+    # Move and retitle one session, rename the file of another, delete a third, edit a template.
+    _set_field(moved, "Title", "Sample: moved and retitled session")
+    _set_field(moved, "Sequence", "3")
+    for field in ("Start", "End"):  # one day later
+        for line in moved.read_text("utf-8").splitlines():
+            if line.startswith(f"{field}: "):
+                when = datetime.strptime(line.split(": ", 1)[1], "%Y-%m-%d %H:%M")  # noqa: DTZ007
+                _set_field(moved, field, f"{when + timedelta(days=1):%Y-%m-%d %H:%M}")
+    renamed.rename(renamed.with_name("renamed-" + renamed.name))
+    dropped.unlink()
+    base = site["theme"] / "templates" / "base.html"
+    base.write_text(base.read_text("utf-8").replace("</footer>", "<p>Edited.</p></footer>"))
+    assert rebuild()
+    served = _tree(site["output"])
+    assert served == _fresh(site, tmp_path, "fresh-1")
+    assert (
+        "Sample: moved and retitled session" in served[f"sessions/{moved.stem}/index.html"].decode()
+    )
+    assert f"sessions/{dropped.stem}/index.html" not in served
+    assert b"<p>Edited.</p>" in served["index.html"]
+
+    # A broken file fails the rebuild and leaves the served site as it was; fixing it works.
+    _set_field(moved, "Format", "in persn")
+    assert not rebuild()
+    assert "Format" in capsys.readouterr().out
+    assert _tree(site["output"]) == served
+    _set_field(moved, "Format", "in-person")
+    assert rebuild()
+    assert _tree(site["output"]) == _fresh(site, tmp_path, "fresh-2")
+
+
+def test_a_changed_plugin_setting_is_not_served_from_the_memo(
+    site: dict[str, Path], tmp_path: Path
+) -> None:
+    settings = PROJECT_ROOT / "pelicanconf.py"
+    rebuild = Rebuilder(site["output"], settings, _overrides(site))
+    assert rebuild()
+    before = _tree(site["output"])
+    rebuild.overrides["INFO_SESSIONS_UID_DOMAIN"] = "calendar.example.org"
+    assert rebuild()
+    after = _tree(site["output"])
+    output = tmp_path / "fresh"
+    build_site(
+        output, overrides={**_overrides(site), "INFO_SESSIONS_UID_DOMAIN": "calendar.example.org"}
+    )
+    assert after == _tree(output)
+    assert after != before
+    assert b"@calendar.example.org" in after["calendar/all.ics"]
