@@ -118,7 +118,7 @@ def test_rate_limits_outlasting_the_retries_are_unverified(http_server, fast_set
 
 
 def test_at_most_two_requests_in_flight_per_host_spaced_apart(http_server, fast_settings) -> None:
-    settings = dataclasses.replace(fast_settings, workers=8, per_host=2, min_interval=0.05)
+    settings = dataclasses.replace(fast_settings, workers=8, per_host=2, min_interval=0.1)
     urls = [http_server.url(f"/busy/{number}") for number in range(8)]
     results = _run(LiveChecker(settings), *urls)
     assert {result.outcome for result in results.values()} == {Outcome.OK}
@@ -126,7 +126,7 @@ def test_at_most_two_requests_in_flight_per_host_spaced_apart(http_server, fast_
     assert state.max_in_flight == 2  # concurrent, and never more than two
     starts = sorted(hit.started for hit in state.hits)
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    assert min(gaps) >= 0.03  # 0.05 s apart when sent; arrival adds a little jitter
+    assert min(gaps) >= 0.05  # 0.1 s apart when sent; arrival adds jitter on a busy machine
 
 
 def test_the_run_budget_stops_a_hanging_run(http_server, fast_settings) -> None:

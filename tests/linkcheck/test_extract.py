@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tools.linkcheck.extract import (
     extract_file,
     extract_html,
@@ -217,6 +219,25 @@ def test_every_event_url_in_a_calendar_with_its_line() -> None:
 def test_an_unreadable_calendar_is_a_problem() -> None:
     (problem,) = extract_ics("calendar/all.ics", b"this is not iCalendar").problems
     assert problem.kind is Kind.INVALID_FILE
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "why"),
+    [
+        ("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nEND:VCALENDAR\r\n", 4, "END:VEVENT"),
+        ("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nEND:VEVENT\r\n", 4, "missing"),
+        ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nno colon here\r\nEND:VCALENDAR\r\n", 3, "NAME"),
+        ("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nURL:https://x.example/\r\n", 3, "after"),
+        (b"BEGIN:VCALENDAR\r\nSUMMARY:\xff\r\nEND:VCALENDAR\r\n", None, "utf-8"),
+    ],
+)
+def test_a_broken_calendar_structure_is_a_problem_at_its_line(
+    text: str | bytes, line: int | None, why: str
+) -> None:
+    data = text if isinstance(text, bytes) else text.encode()
+    (problem,) = extract_ics("calendar/all.ics", data).problems
+    assert (problem.kind, problem.line) == (Kind.INVALID_FILE, line)
+    assert why in problem.reason
 
 
 def test_robots_sitemap_lines() -> None:
