@@ -140,6 +140,8 @@ def watch_and_rebuild(
     for changes in watch(*paths, stop_event=stop, debounce=200, step=50):
         names = sorted({Path(name).name for _, name in changes})
         print(f"serve: changed {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}")
+        if any(Path(name).suffix == ".py" and "plugins" in Path(name).parts for _, name in changes):
+            print("serve: plugin code changed; restart make serve to load it")
         if rebuild():
             broadcaster.announce()
 

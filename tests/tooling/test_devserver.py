@@ -116,3 +116,24 @@ def test_watcher_rebuilds_and_announces_after_a_change(tmp_path: Path) -> None:
     watcher.join(timeout=10)
     assert rebuilds == [1]
     assert broadcaster.generation == 1
+
+
+def test_a_plugin_code_change_asks_for_a_restart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    watched = tmp_path / "plugins"
+    watched.mkdir()
+    stop = threading.Event()
+
+    def rebuild() -> bool:
+        stop.set()
+        return True
+
+    watcher = threading.Thread(
+        target=watch_and_rebuild, args=([watched], rebuild, ReloadBroadcaster(), stop)
+    )
+    watcher.start()
+    time.sleep(0.5)  # the watcher must be running before the edit
+    (watched / "generator.py").write_text("x = 1\n")
+    watcher.join(timeout=10)
+    assert "restart make serve" in capsys.readouterr().out
