@@ -71,14 +71,16 @@ class _HostGate:
         if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise _BudgetSpentError
         try:
+            # The wait happens under the lock and the next start counts from the moment this
+            # one really starts: a thread the system wakes late cannot bunch up with the next.
             with self._lock:
                 now = time.monotonic()
                 start = max(now, self._next_start)
-                self._next_start = start + self._min_interval
-            if start >= deadline:
-                raise _BudgetSpentError
-            if start > now:
-                time.sleep(start - now)
+                if start >= deadline:
+                    raise _BudgetSpentError
+                if start > now:
+                    time.sleep(start - now)
+                self._next_start = time.monotonic() + self._min_interval
             yield
         finally:
             self._slots.release()
