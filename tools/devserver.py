@@ -8,6 +8,9 @@ successful rebuild. A failed rebuild keeps serving the previous site and prints 
 from __future__ import annotations
 
 import functools
+import os
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -151,8 +154,10 @@ class Rebuilder:
 
     Kept between rebuilds, so that one edit costs little: the session files already checked
     (reused while their bytes and the plugin settings stay the same), what is derived from
-    them, and compiled templates. Every page and feed is still written, into a new folder
-    swapped in on success: a failed rebuild leaves the served site as it was.
+    them, and compiled templates. Every page and feed is still generated, into a folder in
+    memory (/dev/shm) where there is one; on success only the files whose bytes changed are
+    written to ``output`` (without /dev/shm, the whole new folder is swapped in). A failed
+    rebuild leaves the served site as it was.
     """
 
     def __init__(
@@ -169,6 +174,23 @@ class Rebuilder:
         self.overrides = dict(overrides or {})
         self.sessions = SessionMemo()
         self.templates = MemoryBytecodeCache()
+        # Build in memory where the system offers it; only changed files then reach disk.
+        shared_memory = Path("/dev/shm")
+        self.scratch: Path | None = None
+        if shared_memory.is_dir() and os.access(shared_memory, os.W_OK):
+            self.scratch = Path(tempfile.mkdtemp(prefix="hq-serve-", dir=shared_memory))
+
+    def close(self) -> None:
+        """Remove the in-memory build folder."""
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+
+    def __enter__(self) -> Rebuilder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def __call__(self) -> bool:
         """Rebuild; print the time taken, or every problem. True on success."""
@@ -181,6 +203,7 @@ class Rebuilder:
                 settings_file=self.settings_file,
                 overrides={**self.overrides, "INFO_SESSIONS_MEMO": self.sessions},
                 templates=self.templates,
+                scratch=self.scratch,
             )
         except BuildError as error:
             count = len(error.problems)
@@ -195,15 +218,18 @@ class Rebuilder:
 def serve_forever(root: Path, output: Path, host: str, port: int) -> None:
     """Build, serve and rebuild on change until interrupted."""
     rebuild = Rebuilder(output, root / "pelicanconf.py")
-    rebuild()
-    output.mkdir(exist_ok=True)
-    broadcaster = ReloadBroadcaster()
-    server = make_server(output, host, port, broadcaster)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serve: http://{host}:{port}/ (Ctrl+C to stop); watching {', '.join(WATCHED)}")
     try:
-        watch_and_rebuild([root / name for name in WATCHED], rebuild, broadcaster)
+        rebuild()
+        output.mkdir(exist_ok=True)
+        broadcaster = ReloadBroadcaster()
+        server = make_server(output, host, port, broadcaster)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        print(f"serve: http://{host}:{port}/ (Ctrl+C to stop); watching {', '.join(WATCHED)}")
+        try:
+            watch_and_rebuild([root / name for name in WATCHED], rebuild, broadcaster)
+        finally:
+            server.shutdown()
     except KeyboardInterrupt:
         pass
     finally:
-        server.shutdown()
+        rebuild.close()

@@ -4,13 +4,14 @@ always what a fresh build of the same tree writes."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.realsite import TEST_TODAY
-from tools.build import PROJECT_ROOT, build_site
+from tools.build import PROJECT_ROOT, build_site, sync_tree
 from tools.devserver import Rebuilder
 
 
@@ -23,10 +24,10 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def site(tmp_path: Path, content_copy: Path) -> dict[str, Path]:
+def site(tmp_path: Path, content_copy: Path) -> Iterator[dict[str, Path]]:
     theme = tmp_path / "theme"
     shutil.copytree(PROJECT_ROOT / "theme", theme)
-    return {"content": content_copy, "theme": theme, "output": tmp_path / "serve-output"}
+    yield {"content": content_copy, "theme": theme, "output": tmp_path / "serve-output"}
 
 
 def _overrides(site: dict[str, Path]) -> dict[str, object]:
@@ -50,10 +51,16 @@ def _set_field(path: Path, field: str, value: str) -> None:
 
 
 def test_edits_between_rebuilds_give_what_a_fresh_build_gives(
-    site: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    site: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
 ) -> None:
     rebuild = Rebuilder(site["output"], PROJECT_ROOT / "pelicanconf.py", _overrides(site))
+    request.addfinalizer(rebuild.close)
+    assert rebuild.scratch is not None, "no /dev/shm: this test would not test the sync"
     assert rebuild()
+    assert list(rebuild.scratch.iterdir()) == []  # nothing left behind in memory
     sessions = sorted((site["content"] / "sessions").glob("*.md"))
     moved, renamed, dropped = sessions[0], sessions[1], sessions[2]
 
@@ -89,10 +96,11 @@ def test_edits_between_rebuilds_give_what_a_fresh_build_gives(
 
 
 def test_a_changed_plugin_setting_is_not_served_from_the_memo(
-    site: dict[str, Path], tmp_path: Path
+    site: dict[str, Path], tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     settings = PROJECT_ROOT / "pelicanconf.py"
     rebuild = Rebuilder(site["output"], settings, _overrides(site))
+    request.addfinalizer(rebuild.close)
     assert rebuild()
     before = _tree(site["output"])
     rebuild.overrides["INFO_SESSIONS_UID_DOMAIN"] = "calendar.example.org"
@@ -105,3 +113,35 @@ def test_a_changed_plugin_setting_is_not_served_from_the_memo(
     assert after == _tree(output)
     assert after != before
     assert b"@calendar.example.org" in after["calendar/all.ics"]
+
+
+def test_sync_writes_only_what_changed_and_removes_what_is_gone(tmp_path: Path) -> None:
+    source, target = tmp_path / "source", tmp_path / "target"
+    files = {
+        "same.html": b"same",
+        "changed.html": b"new",
+        "a/new.ics": b"new file",
+        "was-a-file/index.html": b"file became a folder",
+        "was-a-folder": b"folder became a file",
+    }
+    for name, data in files.items():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_bytes(data)
+    old = {
+        "same.html": b"same",
+        "changed.html": b"old",
+        "gone.html": b"gone",
+        "empty/gone.ics": b"gone",
+        "was-a-file": b"x",
+        "was-a-folder/index.html": b"x",
+    }
+    for name, data in old.items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes(data)
+    untouched = (target / "same.html").stat().st_ino, (target / "same.html").stat().st_mtime_ns
+    sync_tree(source, target)
+    assert _tree(target) == files
+    assert not (target / "empty").exists()
+    same = (target / "same.html").stat()
+    assert (same.st_ino, same.st_mtime_ns) == untouched
+    assert not [p for p in target.rglob(".*")]  # no temporary files left
