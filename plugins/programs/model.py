@@ -126,7 +126,12 @@ class Program(Content):
     default_template = "program"
 
     def _expand_settings(self, key: str, klass: str | None = None) -> str:
-        return str(self.settings[f"PROGRAMS_PAGE_{key.upper()}"]).format(**self.url_format)
+        # Every session page asks for its program's URL: work it out once per program.
+        expanded: dict[str, str] = self.__dict__.setdefault("_expanded_settings", {})
+        if key not in expanded:
+            setting = self.settings[f"PROGRAMS_PAGE_{key.upper()}"]
+            expanded[key] = str(setting).format(**self.url_format)
+        return expanded[key]
 
 
 class Quote(Content):
