@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import generate
+from tests.trees import tree_digest
 from tools.build import PROJECT_ROOT
 
 REQUIRED_BY_FORMAT = {
@@ -20,14 +21,6 @@ REQUIRED_BY_FORMAT = {
     "hybrid": ("Join-URL", "Location"),
     "in-person": ("Location",),
 }
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def _header(text: str) -> dict[str, str]:
@@ -39,7 +32,7 @@ def test_same_seed_gives_identical_bytes(tmp_path: Path) -> None:
     first = generate.generate(tmp_path / "a", sessions=40, seed=7)
     generate.generate(tmp_path / "b", sessions=40, seed=7)
     generate.generate(tmp_path / "c", sessions=40, seed=8)
-    a, b, c = _tree(tmp_path / "a"), _tree(tmp_path / "b"), _tree(tmp_path / "c")
+    a, b, c = tree_digest(tmp_path / "a"), tree_digest(tmp_path / "b"), tree_digest(tmp_path / "c")
     assert a == b
     assert a != c
     assert len([name for name in a if name.startswith("site/content/sessions/")]) == 40

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
+from tests.trees import tree_digest
 from tools.build import BuildError, build_site, source_map_path
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    """Relative path -> sha256 of every file under ``folder``."""
-    return {
-        file.relative_to(folder).as_posix(): hashlib.sha256(file.read_bytes()).hexdigest()
-        for file in sorted(folder.rglob("*"))
-        if file.is_file()
-    }
 
 
 def test_failed_build_leaves_previous_output_untouched(build, content_copy: Path) -> None:

@@ -6,21 +6,15 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
 
 from tests.realsite import TEST_TODAY
+from tests.trees import tree_digest
 from tools.build import PROJECT_ROOT, build_site, sync_tree
 from tools.devserver import Rebuilder
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 @pytest.fixture
@@ -37,7 +31,7 @@ def _overrides(site: dict[str, Path]) -> dict[str, object]:
 def _fresh(site: dict[str, Path], tmp_path: Path, name: str) -> dict[str, bytes]:
     output = tmp_path / name
     build_site(output, overrides=_overrides(site))
-    return _tree(output)
+    return tree_digest(output)
 
 
 def _set_field(path: Path, field: str, value: str) -> None:
@@ -77,22 +71,23 @@ def test_edits_between_rebuilds_give_what_a_fresh_build_gives(
     base = site["theme"] / "templates" / "base.html"
     base.write_text(base.read_text("utf-8").replace("</footer>", "<p>Edited.</p></footer>"))
     assert rebuild()
-    served = _tree(site["output"])
+    served = tree_digest(site["output"])
     assert served == _fresh(site, tmp_path, "fresh-1")
-    assert (
-        "Sample: moved and retitled session" in served[f"sessions/{moved.stem}/index.html"].decode()
-    )
+    page = (site["output"] / "sessions" / moved.stem / "index.html").read_text("utf-8")
+    assert "Sample: moved and retitled session" in page
+    feed = (site["output"] / "calendar" / "sessions" / f"{moved.stem}.ics").read_bytes()
+    assert b"SEQUENCE:3" in feed
     assert f"sessions/{dropped.stem}/index.html" not in served
-    assert b"<p>Edited.</p>" in served["index.html"]
+    assert "<p>Edited.</p>" in (site["output"] / "index.html").read_text("utf-8")
 
     # A broken file fails the rebuild and leaves the served site as it was; fixing it works.
     _set_field(moved, "Format", "in persn")
     assert not rebuild()
     assert "Format" in capsys.readouterr().out
-    assert _tree(site["output"]) == served
+    assert tree_digest(site["output"]) == served
     _set_field(moved, "Format", "in-person")
     assert rebuild()
-    assert _tree(site["output"]) == _fresh(site, tmp_path, "fresh-2")
+    assert tree_digest(site["output"]) == _fresh(site, tmp_path, "fresh-2")
 
 
 def test_a_changed_plugin_setting_is_not_served_from_the_memo(
@@ -102,17 +97,17 @@ def test_a_changed_plugin_setting_is_not_served_from_the_memo(
     rebuild = Rebuilder(site["output"], settings, _overrides(site))
     request.addfinalizer(rebuild.close)
     assert rebuild()
-    before = _tree(site["output"])
+    before = tree_digest(site["output"])
     rebuild.overrides["INFO_SESSIONS_UID_DOMAIN"] = "calendar.example.org"
     assert rebuild()
-    after = _tree(site["output"])
+    after = tree_digest(site["output"])
     output = tmp_path / "fresh"
     build_site(
         output, overrides={**_overrides(site), "INFO_SESSIONS_UID_DOMAIN": "calendar.example.org"}
     )
-    assert after == _tree(output)
+    assert after == tree_digest(output)
     assert after != before
-    assert b"@calendar.example.org" in after["calendar/all.ics"]
+    assert b"@calendar.example.org" in (site["output"] / "calendar" / "all.ics").read_bytes()
 
 
 def test_sync_writes_only_what_changed_and_removes_what_is_gone(tmp_path: Path) -> None:
@@ -140,7 +135,7 @@ def test_sync_writes_only_what_changed_and_removes_what_is_gone(tmp_path: Path) 
         (target / name).write_bytes(data)
     untouched = (target / "same.html").stat().st_ino, (target / "same.html").stat().st_mtime_ns
     sync_tree(source, target)
-    assert _tree(target) == files
+    assert tree_digest(target) == {name: sha256(data).hexdigest() for name, data in files.items()}
     assert not (target / "empty").exists()
     same = (target / "same.html").stat()
     assert (same.st_ino, same.st_mtime_ns) == untouched

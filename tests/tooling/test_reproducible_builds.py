@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
+from tests.trees import tree_digest
 from tools.build import build_site
 
 SCENARIO = Path(__file__).resolve().parents[1] / "data" / "sessions" / "valid"
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    """Relative path -> sha256 of every file under ``folder``."""
-    return {
-        file.relative_to(folder).as_posix(): hashlib.sha256(file.read_bytes()).hexdigest()
-        for file in sorted(folder.rglob("*"))
-        if file.is_file()
-    }
 
 
 def test_a_site_without_news_builds_byte_identical_twice(tmp_path: Path) -> None:
