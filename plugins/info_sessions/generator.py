@@ -8,9 +8,10 @@ sessions with the templates; ``generate_output`` writes pages and .ics files.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -101,12 +102,11 @@ class SessionsGenerator(Generator):
     def generate_context(self) -> None:
         """Read and check every session file; problems are raised later, all together."""
         folder = os.path.join(self.path, self.config.path)
-        renderer: list[Callable[[str], str]] = []  # made on first use: most files are known
+        # Made on first use: on a rebuild of `make serve` most files come from the memo.
+        renderer = functools.cache(lambda: markdown_renderer(self.config.markdown))
 
         def render(body: str) -> str:
-            if not renderer:
-                renderer.append(markdown_renderer(self.config.markdown))
-            return renderer[0](body)
+            return renderer()(body)
 
         self.memo.next_build()
         fingerprint = settings_fingerprint(self.config)
@@ -115,7 +115,7 @@ class SessionsGenerator(Generator):
         for relative in relatives:
             data = Path(self.path, relative).read_bytes()
             result = self.memo.checked(
-                relative,
+                os.path.join(self.path, relative),
                 data,
                 fingerprint,
                 lambda data=data, relative=relative: check_session_bytes(
@@ -134,7 +134,7 @@ class SessionsGenerator(Generator):
             if result.session is not None and not result.problems:
                 self.sessions.append(result.session)
                 self.add_source_path(result.session)
-        self.memo.keep_only(set(relatives))
+        self.memo.keep_only({os.path.join(self.path, relative) for relative in relatives})
         history = last_commit_times(folder) if os.path.isdir(folder) else {}
         fallback = self.config.today_start
         for session in self.sessions:

@@ -70,18 +70,18 @@ class SessionMemo:
         self.derived.next_build()
 
     def checked(
-        self, relative_path: str, data: bytes, fingerprint: str, check: Callable[[], Checked]
+        self, path: str, data: bytes, fingerprint: str, check: Callable[[], Checked]
     ) -> Checked:
         """The result of ``check()`` for this file, reused while its bytes and the settings
         stay the same. Returns a copy whose problem list the caller may extend."""
-        kept = self._checked.get(relative_path)
+        kept = self._checked.get(path)
         if kept is None or kept[0] != data or kept[1] != fingerprint:
             kept = (data, fingerprint, check())
-            self._checked[relative_path] = kept
+            self._checked[path] = kept
         result = kept[2]
         return Checked(result.session, list(result.problems), result.uid, result.program)
 
-    def keep_only(self, relative_paths: set[str]) -> None:
+    def keep_only(self, paths: set[str]) -> None:
         """Forget files not in this build, so that a long `make serve` does not grow."""
-        for name in set(self._checked) - relative_paths:
+        for name in set(self._checked) - paths:
             del self._checked[name]
