@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import signal
+import sys
 import tempfile
 import threading
 import time
@@ -33,6 +35,10 @@ CONTENT_TYPES = {
     ".json": "application/json",
 }
 WATCHED = ("content", "theme", "plugins", "pelicanconf.py")
+# Rebuilds go through memory (/dev/shm) when it has this much room for the whole site;
+# containers often give /dev/shm only 64 MB.
+SHARED_MEMORY = Path("/dev/shm")
+SCRATCH_MIN_FREE = 512 * 1024 * 1024
 
 
 class ReloadBroadcaster:
@@ -149,6 +155,15 @@ def watch_and_rebuild(
             broadcaster.announce()
 
 
+def has_room_for_builds(folder: Path) -> bool:
+    """Whether ``folder`` exists, is writable and has SCRATCH_MIN_FREE bytes free."""
+    return (
+        folder.is_dir()
+        and os.access(folder, os.W_OK)
+        and shutil.disk_usage(folder).free >= SCRATCH_MIN_FREE
+    )
+
+
 class Rebuilder:
     """Builds the site again and again in one process, as `make serve` does.
 
@@ -165,7 +180,10 @@ class Rebuilder:
         output: Path,
         settings_file: Path,
         overrides: Mapping[str, Any] | None = None,
+        scratch_parent: Path | None = SHARED_MEMORY,
     ) -> None:
+        """``scratch_parent``: where to build before writing changed files into ``output``
+        (used only with room for the site); None builds beside ``output`` and swaps."""
         from info_sessions.memo import SessionMemo
         from tools.build import MemoryBytecodeCache
 
@@ -174,11 +192,9 @@ class Rebuilder:
         self.overrides = dict(overrides or {})
         self.sessions = SessionMemo()
         self.templates = MemoryBytecodeCache()
-        # Build in memory where the system offers it; only changed files then reach disk.
-        shared_memory = Path("/dev/shm")
         self.scratch: Path | None = None
-        if shared_memory.is_dir() and os.access(shared_memory, os.W_OK):
-            self.scratch = Path(tempfile.mkdtemp(prefix="hq-serve-", dir=shared_memory))
+        if scratch_parent is not None and has_room_for_builds(scratch_parent):
+            self.scratch = Path(tempfile.mkdtemp(prefix="hq-serve-", dir=scratch_parent))
 
     def close(self) -> None:
         """Remove the in-memory build folder."""
@@ -218,6 +234,8 @@ class Rebuilder:
 def serve_forever(root: Path, output: Path, host: str, port: int) -> None:
     """Build, serve and rebuild on change until interrupted."""
     rebuild = Rebuilder(output, root / "pelicanconf.py")
+    # Stopped by a signal (a process manager, `timeout`): unwind so the memory folder goes.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         rebuild()
         output.mkdir(exist_ok=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -12,7 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from tools.devserver import RELOAD_SNIPPET, ReloadBroadcaster, make_server, watch_and_rebuild
+from tools.build import PROJECT_ROOT
+from tools.devserver import (
+    RELOAD_SNIPPET,
+    SHARED_MEMORY,
+    ReloadBroadcaster,
+    has_room_for_builds,
+    make_server,
+    watch_and_rebuild,
+)
 
 
 @pytest.fixture
@@ -137,3 +148,32 @@ def test_a_plugin_code_change_asks_for_a_restart(
     (watched / "generator.py").write_text("x = 1\n")
     watcher.join(timeout=10)
     assert "restart make serve" in capsys.readouterr().out
+
+
+def test_serve_stopped_by_sigterm_exits_cleanly_and_leaves_no_memory_folder(
+    tmp_path: Path,
+) -> None:
+    shared_memory = SHARED_MEMORY
+    in_memory = has_room_for_builds(shared_memory)  # else serve builds beside output/
+    before = set(shared_memory.glob("hq-serve-*"))
+    script = (
+        "import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']\n"
+        "from pathlib import Path\n"
+        "from tools.devserver import serve_forever\n"
+        "serve_forever(Path(sys.argv[1]), Path(sys.argv[2]), '127.0.0.1', 0)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, str(PROJECT_ROOT), str(tmp_path / "output")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:  # wait until it serves
+        if line.startswith("serve: http://"):
+            break
+    made = set(shared_memory.glob("hq-serve-*")) - before
+    assert len(made) == (1 if in_memory else 0)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 0
+    assert set(shared_memory.glob("hq-serve-*")) - before == set()
+    assert (tmp_path / "output" / "index.html").is_file()
