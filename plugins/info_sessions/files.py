@@ -1,6 +1,6 @@
 """Session files checked one at a time, exactly as the build checks them.
 
-The generator reads every file of the sessions folder through ``check_session_file``; the
+The generator checks every file of the sessions folder with ``check_session_bytes``; the
 staff tools (``make check``, ``make new-session``) call the same functions, so a file they
 accept is a file the build accepts.
 """
@@ -101,16 +101,6 @@ def not_utf8_problem(data: bytes, error: UnicodeDecodeError, display_path: str) 
     return (
         f"{display_path}: (file): {shown!r}: line {line} is not UTF-8 text (byte "
         f"0x{data[error.start]:02X}); save the file with the encoding UTF-8"
-    )
-
-
-def check_session_file(
-    content_path: str, relative_path: str, config: SessionSettings, render: Renderer
-) -> Checked:
-    """Read and check ``content_path/relative_path`` as the build does."""
-    source = os.path.join(content_path, relative_path)
-    return check_session_bytes(
-        Path(source).read_bytes(), content_path, relative_path, config, render
     )
 
 

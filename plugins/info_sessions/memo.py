@@ -8,15 +8,14 @@ bytes or the plugin settings that checking reads differ from the last time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import fields
-from typing import Any, TypeVar
+from typing import Any
 
+from info_sessions.reuse import Reuse
 from info_sessions.settings import SessionSettings
 from info_sessions.validation import Checked
 from info_sessions.vtimezone import ZoneTransitions
-
-T = TypeVar("T")
 
 
 def _stable(value: Any) -> str:
@@ -37,24 +36,6 @@ def _stable(value: Any) -> str:
 def settings_fingerprint(config: SessionSettings) -> str:
     """Every plugin setting, as text; a checked file is reused only under the same one."""
     return _stable({field.name: getattr(config, field.name) for field in fields(config)})
-
-
-class Reuse:
-    """Values of pure functions, kept for the build that computed them and the next one."""
-
-    def __init__(self) -> None:
-        self._last: dict[Hashable, Any] = {}
-        self._now: dict[Hashable, Any] = {}
-
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The value for ``key``: from this build, else from the last, else ``compute()``."""
-        if key not in self._now:
-            self._now[key] = self._last[key] if key in self._last else compute()
-        return self._now[key]
-
-    def next_build(self) -> None:
-        """Start a build: keep what the last one used, drop the rest."""
-        self._last, self._now = self._now, {}
 
 
 class SessionMemo:
