@@ -169,10 +169,11 @@ class Rebuilder:
 
     Kept between rebuilds, so that one edit costs little: the session files already checked
     (reused while their bytes and the plugin settings stay the same), what is derived from
-    them, and compiled templates. Every page and feed is still generated, into a folder in
-    memory (/dev/shm) where there is one; on success only the files whose bytes changed are
-    written to ``output`` (without /dev/shm, the whole new folder is swapped in). A failed
-    rebuild leaves the served site as it was.
+    them, session pages whose inputs did not change (``info_sessions.pagecache``), and
+    compiled templates. Every page and feed is still written, into a folder in memory
+    (/dev/shm) where there is one; on success only the files whose bytes changed are written
+    to ``output`` (without /dev/shm, the whole new folder is swapped in). A failed rebuild
+    leaves the served site as it was.
     """
 
     def __init__(
@@ -227,7 +228,10 @@ class Rebuilder:
             for problem in error.problems:
                 print(f"  {problem}")
             return False
-        print(f"serve: rebuilt in {time.perf_counter() - started:.2f} s")
+        took = time.perf_counter() - started
+        written, rendered = self.sessions.pages_written, self.sessions.pages_rendered
+        pages = f"; session pages: {rendered} rendered, {written - rendered} unchanged"
+        print(f"serve: rebuilt in {took:.2f} s{pages if written else ''}")
         return True
 
 

@@ -40,6 +40,7 @@ from info_sessions.jsonld import event_jsonld, jsonld_script_text
 from info_sessions.listing import Feed, Listing, filter_views, group_by_month
 from info_sessions.memo import SessionMemo, settings_fingerprint
 from info_sessions.model import Session
+from info_sessions.pagecache import ReusedPage, page_inputs, view_key
 from info_sessions.plaintext import html_to_text
 from info_sessions.settings import SessionSettings, save_as
 from info_sessions.validation import Checked, duplicate_uid_problems, program_problems
@@ -399,6 +400,27 @@ class SessionsGenerator(Generator):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 
+    def _rendered(self) -> None:
+        self.memo.pages_rendered += 1
+
+    def _session_page_inputs(self, template: str) -> str | None:
+        """What session pages are made from besides their sessions, when the memo is kept
+        between builds (`make serve`) and the pages may be reused; else None."""
+        self.memo.pages_rendered = self.memo.pages_written = len(self.views)
+        if self.settings.get("INFO_SESSIONS_MEMO") is None:
+            return None  # a plain build: nothing is kept, so nothing is worth keeping
+        inputs = page_inputs(
+            self.env,
+            template,
+            self.settings,
+            self.path,
+            os.path.join(self.path, self.config.path),
+            self.memo.derived,
+        )
+        if inputs is not None:
+            self.memo.pages_rendered = 0
+        return inputs
+
     def generate_output(self, writer: Any) -> None:
         """Write the list pages, month grids, session pages, subscribe page and feeds."""
         shared = self.shared
@@ -434,9 +456,15 @@ class SessionsGenerator(Generator):
             calendar_front=True,
         )
         session_template = self.get_template("sessions/session")
+        reuse_pages = self._session_page_inputs(session_template.name)
         ical_cache = IcalCache(self.memo.derived, self.memo.zones)
         for view in self.views:
-            writer.write_file(view.session.save_as, session_template, self.context, item=view)
+            page: Any = session_template
+            if reuse_pages is not None:
+                page = ReusedPage(
+                    session_template, (reuse_pages, view_key(view)), self.memo.pages, self._rendered
+                )
+            writer.write_file(view.session.save_as, page, self.context, item=view)
             self._write_bytes(
                 view.session.feed_path,
                 calendar_bytes(

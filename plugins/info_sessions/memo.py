@@ -18,24 +18,27 @@ from info_sessions.validation import Checked
 from info_sessions.vtimezone import ZoneTransitions
 
 
-def _stable(value: Any) -> str:
+def stable_text(value: Any) -> str:
     """A repr that is the same in every process for equal settings (no memory addresses)."""
     if isinstance(value, Mapping):
-        items = sorted((_stable(k), _stable(v)) for k, v in value.items())
+        items = sorted((stable_text(k), stable_text(v)) for k, v in value.items())
         return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
     if isinstance(value, list | tuple | set | frozenset):
-        parts = [_stable(item) for item in value]
+        parts = [stable_text(item) for item in value]
         return "[" + ", ".join(sorted(parts) if isinstance(value, set | frozenset) else parts) + "]"
     if value is None or isinstance(value, str | int | float | bool):
         return repr(value)
     kind = f"{type(value).__module__}.{type(value).__qualname__}"
     configs = getattr(value, "getConfigs", None)  # Markdown extension objects
-    return f"{kind}({_stable(configs()) if callable(configs) else ''})"
+    if callable(configs):
+        return f"{kind}({stable_text(configs())})"
+    text = repr(value)  # dates, zones, paths; not functions or objects named by address
+    return text if " at 0x" not in text else f"{kind}()"
 
 
 def settings_fingerprint(config: SessionSettings) -> str:
     """Every plugin setting, as text; a checked file is reused only under the same one."""
-    return _stable({field.name: getattr(config, field.name) for field in fields(config)})
+    return stable_text({field.name: getattr(config, field.name) for field in fields(config)})
 
 
 class SessionMemo:
@@ -45,10 +48,15 @@ class SessionMemo:
         self._checked: dict[str, tuple[bytes, str, Checked]] = {}
         self.derived = Reuse()
         self.zones = ZoneTransitions()
+        self.pages = Reuse()  # session pages' HTML (pagecache.ReusedPage)
+        self.pages_rendered = 0  # in the last build: session pages rendered, not reused
+        self.pages_written = 0  # in the last build: session pages written
 
     def next_build(self) -> None:
         """Called once at the start of every build."""
         self.derived.next_build()
+        self.pages.next_build()
+        self.pages_rendered = self.pages_written = 0
 
     def checked(
         self, path: str, data: bytes, fingerprint: str, check: Callable[[], Checked]

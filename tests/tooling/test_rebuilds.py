@@ -148,3 +148,74 @@ def test_sync_writes_only_what_changed_and_removes_what_is_gone(tmp_path: Path) 
     same = (target / "same.html").stat()
     assert (same.st_ino, same.st_mtime_ns) == untouched
     assert not [p for p in target.rglob(".*")]  # no temporary files left
+
+
+def _session_page(site: dict[str, Path], session: Path) -> str:
+    return (site["output"] / "sessions" / session.stem / "index.html").read_text("utf-8")
+
+
+def test_one_edit_renders_one_session_page_and_program_edits_render_them_all(
+    site: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
+) -> None:
+    rebuild = Rebuilder(site["output"], PROJECT_ROOT / "pelicanconf.py", _overrides(site))
+    request.addfinalizer(rebuild.close)
+    assert rebuild()
+    sessions = sorted((site["content"] / "sessions").glob("*.md"))
+    count = len(sessions)
+    assert f"session pages: {count} rendered, 0 unchanged" in capsys.readouterr().out
+
+    _set_field(sessions[0], "Title", "Sample: a new title")
+    assert rebuild()
+    assert f"session pages: 1 rendered, {count - 1} unchanged" in capsys.readouterr().out
+    assert "Sample: a new title" in _session_page(site, sessions[0])
+    assert tree_digest(site["output"]) == _fresh(site, tmp_path, "fresh-1")
+
+    # A program's title shows on its sessions' pages: content outside the sessions folder
+    # is an input of every session page.
+    program_file = site["content"] / "programs" / "healthcare-quality-and-safety.md"
+    text = program_file.read_text("utf-8")
+    title = text.splitlines()[0].removeprefix("Title: ")
+    program_file.write_text(text.replace(title, f"{title} (renamed)", 1), "utf-8")
+    assert rebuild()
+    assert f"session pages: {count} rendered, 0 unchanged" in capsys.readouterr().out
+    pages = [_session_page(site, s) for s in sessions]
+    assert any(f"{title} (renamed)" in page for page in pages)
+    assert tree_digest(site["output"]) == _fresh(site, tmp_path, "fresh-2")
+
+    # Nothing changed: nothing is rendered again.
+    assert rebuild()
+    assert f"session pages: 0 rendered, {count} unchanged" in capsys.readouterr().out
+
+
+def test_a_session_template_that_reads_other_sessions_renders_every_page(
+    site: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
+) -> None:
+    template = site["theme"] / "templates" / "sessions" / "session.html"
+    template.write_text(
+        template.read_text("utf-8").replace(
+            "<h1>{{ item.title }}</h1>",
+            "<h1>{{ item.title }}</h1><p>{{ info_sessions.upcoming | length }} upcoming</p>",
+        ),
+        "utf-8",
+    )
+    rebuild = Rebuilder(site["output"], PROJECT_ROOT / "pelicanconf.py", _overrides(site))
+    request.addfinalizer(rebuild.close)
+    assert rebuild()
+    sessions = sorted((site["content"] / "sessions").glob("*.md"))
+    upcoming = [
+        s
+        for s in sessions
+        if f"{s.stem}/" in (site["output"] / "sessions" / "index.html").read_text("utf-8")
+    ]
+    assert upcoming
+    upcoming[0].unlink()  # every other page's count changes
+    assert rebuild()
+    count = len(sessions) - 1
+    assert f"session pages: {count} rendered, 0 unchanged" in capsys.readouterr().out
+    assert tree_digest(site["output"]) == _fresh(site, tmp_path, "fresh")

@@ -1,0 +1,96 @@
+"""Which session-page templates let `make serve` reuse pages: only those that read nothing
+made from other session files (info_sessions.pagecache)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from jinja2 import DictLoader, Environment, FileSystemLoader
+
+from info_sessions.pagecache import page_inputs, reads_other_sessions, template_family
+from tools.build import PROJECT_ROOT
+
+ENV = Environment()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ item.title }} {{ SITEURL }}/{{ info_sessions.index_url }}",
+        "{% if info_sessions is defined %}{{ info_sessions.subscribe_url }}{% endif %}",
+        "{{ info_sessions.format_urls['online'] }} {{ info_sessions.program_urls[x] }}",
+        "{% for p in programs %}{{ p.title }}{% endfor %}",
+    ],
+)
+def test_templates_reading_settings_and_their_own_session_allow_reuse(source: str) -> None:
+    assert not reads_other_sessions(ENV.parse(source))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ info_sessions.upcoming | length }}",
+        "{% for item in info_sessions.by_program[x] %}{% endfor %}",
+        "{{ info_sessions.feed_all.url }}",
+        "{% set shared = info_sessions %}{{ shared.index_url }}",
+        "{{ macro(info_sessions) }}",
+        "{{ info_sessions['upcoming'] }}",
+        "{{ generated_content | length }}",
+    ],
+)
+def test_templates_reading_other_sessions_forbid_reuse(source: str) -> None:
+    assert reads_other_sessions(ENV.parse(source))
+
+
+def test_the_family_follows_extends_includes_and_imports() -> None:
+    env = Environment(
+        loader=DictLoader(
+            {
+                "page": '{% extends "base" %}{% import "macros" as m %}{{ m.x() }}',
+                "base": '{% include "nav" %}{{ info_sessions.index_url }}',
+                "nav": "{{ SITEURL }}",
+                "macros": "{% macro x() %}{{ info_sessions.subscribe_url }}{% endmacro %}",
+                "greedy": '{% include "nav" %}{% include "lists" %}',
+                "lists": "{{ info_sessions.next }}",
+                "dynamic": "{% include name %}",
+            }
+        )
+    )
+    assert set(template_family(env, "page") or {}) == {"page", "base", "nav", "macros"}
+    assert template_family(env, "greedy") is None  # an included template reads sessions
+    assert template_family(env, "dynamic") is None  # known only at render time
+
+
+def test_the_real_session_template_allows_reuse() -> None:
+    env = Environment(loader=FileSystemLoader(str(PROJECT_ROOT / "theme" / "templates")))
+    family = template_family(env, "sessions/session.html")
+    assert family is not None
+    assert {"sessions/session.html", "base.html", "partials/nav.html"} <= set(family)
+
+
+def test_page_inputs_change_with_settings_templates_and_other_content(tmp_path: Path) -> None:
+    templates = {"session": "{{ item.title }}{{ SITENAME }}"}
+    env = Environment(loader=DictLoader(templates))
+    content = tmp_path / "content"
+    (content / "sessions").mkdir(parents=True)
+    (content / "programs").mkdir()
+    (content / "sessions" / "a.md").write_text("a")
+    (content / "programs" / "p.md").write_text("p")
+
+    def inputs(settings: dict[str, object] | None = None) -> str | None:
+        return page_inputs(
+            env, "session", settings or {"SITENAME": "x"}, str(content), str(content / "sessions")
+        )
+
+    first = inputs()
+    assert first is not None
+    assert inputs({"SITENAME": "x", "OUTPUT_PATH": "/elsewhere"}) == first  # where it writes
+    (content / "sessions" / "a.md").write_text("a, edited")  # the session's own: in its view
+    assert inputs() == first
+    assert inputs({"SITENAME": "y"}) != first
+    (content / "programs" / "p.md").write_text("p, edited")
+    second = inputs()
+    assert second != first
+    templates["session"] = "{{ item.title }}!"
+    assert inputs() != second
