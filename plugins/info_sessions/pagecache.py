@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from jinja2 import Environment, meta, nodes
+from jinja2 import Environment, TemplateNotFound, meta, nodes
 
 from info_sessions.display import SessionView
 from info_sessions.memo import stable_text
@@ -101,7 +101,10 @@ def template_family(
         current = waiting.pop()
         if current in sources:
             continue
-        source = env.loader.get_source(env, current)[0] if env.loader else ""
+        try:
+            source = env.loader.get_source(env, current)[0] if env.loader else ""
+        except TemplateNotFound:  # `ignore missing`, or an error the render will report
+            source = "\0missing"
         sources[current] = source
         reads = analyses.get(("template", source), lambda text=source: template_reads(env, text))
         if reads.other_sessions or None in reads.templates:

@@ -54,9 +54,12 @@ def test_the_family_follows_extends_includes_and_imports() -> None:
                 "greedy": '{% include "nav" %}{% include "lists" %}',
                 "lists": "{{ info_sessions.next }}",
                 "dynamic": "{% include name %}",
+                "optional": '{% include "nav" %}{% include "later" ignore missing %}',
             }
         )
     )
+    missing = template_family(env, "optional")
+    assert missing is not None and missing["later"] == "\0missing"
     assert set(template_family(env, "page") or {}) == {"page", "base", "nav", "macros"}
     assert template_family(env, "greedy") is None  # an included template reads sessions
     assert template_family(env, "dynamic") is None  # known only at render time
