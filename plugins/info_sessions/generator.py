@@ -406,19 +406,19 @@ class SessionsGenerator(Generator):
     def _session_page_inputs(self, template: str) -> str | None:
         """What session pages are made from besides their sessions, when the memo is kept
         between builds (`make serve`) and the pages may be reused; else None."""
-        self.memo.pages_rendered = self.memo.pages_written = len(self.views)
-        if self.settings.get("INFO_SESSIONS_MEMO") is None:
-            return None  # a plain build: nothing is kept, so nothing is worth keeping
-        inputs = page_inputs(
-            self.env,
-            template,
-            self.settings,
-            self.path,
-            os.path.join(self.path, self.config.path),
-            self.memo.derived,
-        )
-        if inputs is not None:
-            self.memo.pages_rendered = 0
+        inputs = None
+        if self.settings.get("INFO_SESSIONS_MEMO") is not None:  # else nothing is kept
+            inputs = page_inputs(
+                self.env,
+                template,
+                self.settings,
+                self.path,
+                os.path.join(self.path, self.config.path),
+                self.memo.derived,
+            )
+        self.memo.pages_written = len(self.views)
+        # Reused pages count as they render (_rendered); otherwise every page renders.
+        self.memo.pages_rendered = len(self.views) if inputs is None else 0
         return inputs
 
     def generate_output(self, writer: Any) -> None:
