@@ -19,8 +19,13 @@ help:
 	@echo "make new-session  write a new info session file (asks, or ARGS=\"--program ...\")"
 	@echo "make install-hooks  run make check before every git commit"
 
-$(STAMP): requirements.txt tools/bootstrap_venv.py
-	$(PYTHON) tools/bootstrap_venv.py --venv $(VENV) --requirements requirements.txt
+# The info-sessions plugin is its own package (plugins/info_sessions/pyproject.toml),
+# installed from its folder in editable mode, so edits to it apply without reinstalling.
+PLUGIN := plugins/info_sessions
+
+$(STAMP): requirements.txt tools/bootstrap_venv.py $(PLUGIN)/pyproject.toml
+	$(PYTHON) tools/bootstrap_venv.py --venv $(VENV) --requirements requirements.txt \
+		--editable $(PLUGIN)
 	@touch $(STAMP)
 
 setup: $(STAMP)

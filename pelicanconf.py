@@ -27,6 +27,9 @@ SITE_TODAY = os.environ.get("SITE_TODAY") or datetime.now(ZoneInfo(TIMEZONE)).da
 
 PATH = "content"
 THEME = "theme"
+# Our site-only plugins live in plugins/; info_sessions is an installed package (its own
+# project in plugins/info_sessions/, installed in editable mode by `make setup`), which
+# Pelican finds as the namespace plugin pelican.plugins.info_sessions.
 PLUGIN_PATHS = ["plugins"]
 # safe_markdown: raw HTML in content shows as text; javascript:/data: links fail the build.
 PLUGINS = ["safe_markdown", "theme_helpers", "site_files", "programs", "info_sessions"]

@@ -33,9 +33,9 @@ for _entry in (PROJECT_ROOT / "plugins", PROJECT_ROOT):
 class FeedTimer:
     """Times the plugin's feed functions in place, without a profiler's overhead.
 
-    Wraps ``info_sessions.generator.calendar_bytes`` (sessions in, iCalendar bytes out) and
-    ``SessionsGenerator._write_bytes`` (writes one .ics). A missing name is reported, not fatal,
-    since the plugin is still changing.
+    Wraps ``calendar_bytes`` (sessions in, iCalendar bytes out) as the plugin's generator module
+    (``pelican.plugins.info_sessions.generator``) calls it, and ``SessionsGenerator._write_bytes``
+    (writes one .ics). A missing name is reported, not fatal, since the plugin is still changing.
     """
 
     def __init__(self) -> None:
@@ -50,7 +50,7 @@ class FeedTimer:
     def install(self) -> None:
         """Wrap the functions (the plugin is imported here, once, under its Pelican name)."""
         try:
-            import info_sessions.generator as module
+            import pelican.plugins.info_sessions.generator as module
         except ImportError as error:
             self.missing.append(f"info_sessions.generator ({error})")
             return

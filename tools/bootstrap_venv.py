@@ -70,6 +70,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venv", type=Path, default=Path(".venv"))
     parser.add_argument("--requirements", type=Path, default=Path("requirements.txt"))
+    parser.add_argument(
+        "--editable",
+        type=Path,
+        action="append",
+        default=[],
+        help="a local package to install in editable mode after the requirements (repeatable)",
+    )
     args = parser.parse_args()
     python = create_venv(args.venv)
     print(f"bootstrap: installing {args.requirements} into {args.venv}", flush=True)
@@ -86,6 +93,26 @@ def main() -> None:
         ],
         check=True,
     )
+    for package in args.editable:
+        # The requirements pin every dependency (and setuptools, the build backend), so the
+        # local package is built with what is installed: no dependency resolution, no
+        # download of a separate build environment.
+        print(f"bootstrap: installing {package} (editable) into {args.venv}", flush=True)
+        subprocess.run(
+            [
+                python,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--no-build-isolation",
+                "--editable",
+                str(package),
+            ],
+            check=True,
+        )
 
 
 if __name__ == "__main__":

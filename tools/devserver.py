@@ -185,7 +185,8 @@ class Rebuilder:
     ) -> None:
         """``scratch_parent``: where to build before writing changed files into ``output``
         (used only with room for the site); None builds beside ``output`` and swaps."""
-        from info_sessions.memo import SessionMemo
+        from pelican.plugins.info_sessions.memo import SessionMemo
+
         from tools.build import MemoryBytecodeCache
 
         self.output = output

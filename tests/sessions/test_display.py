@@ -6,11 +6,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from info_sessions.calendar_grid import month_grid, months_between
-from info_sessions.display import clock, long_date, time_range, zone_abbreviation
-from info_sessions.history import parse_log
-from info_sessions.plaintext import html_to_text
+from pelican.plugins.info_sessions.calendar_grid import month_grid, months_between
+from pelican.plugins.info_sessions.display import clock, long_date, time_range, zone_abbreviation
+from pelican.plugins.info_sessions.history import parse_log
+from pelican.plugins.info_sessions.plaintext import html_to_text
 
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")

@@ -7,9 +7,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from pelican.plugins.info_sessions.files import validate_session_text
+from pelican.plugins.info_sessions.settings import SessionSettings
 
-from info_sessions.files import validate_session_text
-from info_sessions.settings import SessionSettings
 from safe_markdown import SafeMarkdownExtension
 
 CONFIG = SessionSettings.from_settings(

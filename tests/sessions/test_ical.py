@@ -10,10 +10,10 @@ import ics
 import pytest
 from dateutil.tz import tzical
 from icalendar import Calendar
+from pelican.plugins.info_sessions.ical import CalendarInfo, EventInfo, calendar_bytes
+from pelican.plugins.info_sessions.model import Format, Session, Status
+from pelican.plugins.info_sessions.vtimezone import nth_weekday, transitions, vtimezone
 
-from info_sessions.ical import CalendarInfo, EventInfo, calendar_bytes
-from info_sessions.model import Format, Session, Status
-from info_sessions.vtimezone import nth_weekday, transitions, vtimezone
 from tests.sessions.helpers import icalendar_starts, unfold
 
 NEW_YORK = ZoneInfo("America/New_York")

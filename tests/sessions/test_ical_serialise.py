@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Event
 from icalendar.parser import Contentline
+from pelican.plugins.info_sessions.ical import IcalCache, calendar_bytes, component_bytes, fold
+from pelican.plugins.info_sessions.reuse import Reuse
 
-from info_sessions.ical import IcalCache, calendar_bytes, component_bytes, fold
-from info_sessions.reuse import Reuse
 from tests.sessions.test_ical import INFO, event, make_session
 
 # Lines as icalendar writes them: no line breaks (escaped as \n before folding).

@@ -6,7 +6,7 @@ from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
-from info_sessions import links
+from pelican.plugins.info_sessions import links
 
 START = datetime(2027, 3, 16, 12, tzinfo=ZoneInfo("America/New_York"))  # EDT, UTC-4
 END = datetime(2027, 3, 16, 13, 30, tzinfo=ZoneInfo("America/New_York"))

@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 from jinja2 import DictLoader, Environment, FileSystemLoader
+from pelican.plugins.info_sessions.pagecache import (
+    page_inputs,
+    reads_other_sessions,
+    template_family,
+)
 
-from info_sessions.pagecache import page_inputs, reads_other_sessions, template_family
 from tools.build import PROJECT_ROOT
 
 ENV = Environment()

@@ -6,9 +6,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from info_sessions.errors import SessionContentError
-from info_sessions.settings import SessionSettings, save_as
+from pelican.plugins.info_sessions.errors import SessionContentError
+from pelican.plugins.info_sessions.settings import SessionSettings, save_as
 
 SITE = {
     "SITENAME": "Our Site",

@@ -8,10 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from info_sessions.model import Format, Status
-from info_sessions.parsing import parse_session_text
-from info_sessions.validation import Checked, Paths, parse_duration, validate
+from pelican.plugins.info_sessions.model import Format, Status
+from pelican.plugins.info_sessions.parsing import parse_session_text
+from pelican.plugins.info_sessions.validation import Checked, Paths, parse_duration, validate
 
 PATH = "content/sessions/alpha-online.md"
 VALID = """\

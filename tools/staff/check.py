@@ -23,9 +23,10 @@ from itertools import combinations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from info_sessions.files import check_session_text, markdown_renderer
-from info_sessions.model import Session, Status
-from info_sessions.settings import SessionSettings
+from pelican.plugins.info_sessions.files import check_session_text, markdown_renderer
+from pelican.plugins.info_sessions.model import Session, Status
+from pelican.plugins.info_sessions.settings import SessionSettings
+
 from tools.build import PROJECT_ROOT
 from tools.staff.content import Problem, SiteContent, header_line, read_content
 

@@ -19,12 +19,12 @@ from typing import Any
 from pelican import Pelican
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import LimitFilter
+from pelican.plugins.info_sessions.errors import SessionContentError
+from pelican.plugins.info_sessions.generator import SessionsGenerator
+from pelican.plugins.info_sessions.model import Session
+from pelican.plugins.info_sessions.settings import SessionSettings
+from pelican.plugins.info_sessions.validation import Checked
 
-from info_sessions.errors import SessionContentError
-from info_sessions.generator import SessionsGenerator
-from info_sessions.model import Session
-from info_sessions.settings import SessionSettings
-from info_sessions.validation import Checked
 from programs.errors import ProgramsContentError
 from programs.generator import ProgramsGenerator
 from tools.build import PROJECT_ROOT, load_settings

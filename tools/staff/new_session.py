@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from info_sessions.files import validate_session_text
-from info_sessions.settings import SessionSettings
-from info_sessions.validation import duplicate_uid_problems, parse_duration
+from pelican.plugins.info_sessions.files import validate_session_text
+from pelican.plugins.info_sessions.settings import SessionSettings
+from pelican.plugins.info_sessions.validation import duplicate_uid_problems, parse_duration
+
 from tools.build import PROJECT_ROOT
 from tools.staff.content import SiteContent, read_content
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pelican import signals
 
-from info_sessions.generator import SessionsGenerator
+from .generator import SessionsGenerator
 
 __all__ = ["register"]
 

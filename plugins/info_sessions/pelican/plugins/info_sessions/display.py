@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from info_sessions import links
-from info_sessions.model import Format, Session, Status
+from . import links
+from .model import Format, Session, Status
 
 
 def long_date(value: datetime) -> str:

@@ -14,9 +14,9 @@ from typing import Any
 
 from markdown import Markdown
 
-from info_sessions.parsing import parse_session_text
-from info_sessions.settings import SessionSettings, save_as
-from info_sessions.validation import Checked, Paths, program_problems, validate
+from .parsing import parse_session_text
+from .settings import SessionSettings, save_as
+from .validation import Checked, Paths, program_problems, validate
 
 # Formats with a list page and a feed of their own; hybrid sessions are in both.
 LIST_FORMATS = ("in-person", "online")

@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
-from info_sessions import links
-from info_sessions.calendar_grid import Month, month_grid, months_between
-from info_sessions.display import (
+from . import links
+from .calendar_grid import Month, month_grid, months_between
+from .display import (
     SessionView,
     calendar_links,
     description_head,
@@ -32,18 +32,18 @@ from info_sessions.display import (
     time_range,
     where_text,
 )
-from info_sessions.errors import SessionContentError
-from info_sessions.files import LIST_FORMATS, check_session_bytes, markdown_renderer
-from info_sessions.history import last_commit_times
-from info_sessions.ical import CalendarInfo, EventInfo, IcalCache, calendar_bytes
-from info_sessions.jsonld import event_jsonld, jsonld_script_text
-from info_sessions.listing import Feed, Listing, filter_views, group_by_month
-from info_sessions.memo import SessionMemo, settings_fingerprint
-from info_sessions.model import Session
-from info_sessions.pagecache import ReusedPage, page_inputs, view_key
-from info_sessions.plaintext import html_to_text
-from info_sessions.settings import SessionSettings, save_as
-from info_sessions.validation import Checked, duplicate_uid_problems, program_problems
+from .errors import SessionContentError
+from .files import LIST_FORMATS, check_session_bytes, markdown_renderer
+from .history import last_commit_times
+from .ical import CalendarInfo, EventInfo, IcalCache, calendar_bytes
+from .jsonld import event_jsonld, jsonld_script_text
+from .listing import Feed, Listing, filter_views, group_by_month
+from .memo import SessionMemo, settings_fingerprint
+from .model import Session
+from .pagecache import ReusedPage, page_inputs, view_key
+from .plaintext import html_to_text
+from .settings import SessionSettings, save_as
+from .validation import Checked, duplicate_uid_problems, program_problems
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar, Component, Event, vDuration, vText, vUri
 from icalendar.parser import Contentline
 
-from info_sessions.model import Format, Session, Status
-from info_sessions.reuse import Reuse
-from info_sessions.vtimezone import ZoneTransitions, vtimezone
+from .model import Format, Session, Status
+from .reuse import Reuse
+from .vtimezone import ZoneTransitions, vtimezone
 
 # RFC 5545 3.1: content lines are folded before 75 octets.
 FOLD_AT = 74

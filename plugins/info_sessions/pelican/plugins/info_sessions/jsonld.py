@@ -7,7 +7,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from info_sessions.model import Format, Session, Status
+from .model import Format, Session, Status
 
 _MODES = {
     Format.IN_PERSON: "https://schema.org/OfflineEventAttendanceMode",

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from info_sessions.display import SessionView
+from .display import SessionView
 
 
 @dataclass(frozen=True)

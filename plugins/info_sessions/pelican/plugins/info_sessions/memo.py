@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import fields
 from typing import Any
 
-from info_sessions.reuse import Reuse
-from info_sessions.settings import SessionSettings
-from info_sessions.validation import Checked
-from info_sessions.vtimezone import ZoneTransitions
+from .reuse import Reuse
+from .settings import SessionSettings
+from .validation import Checked
+from .vtimezone import ZoneTransitions
 
 
 def stable_text(value: Any) -> str:

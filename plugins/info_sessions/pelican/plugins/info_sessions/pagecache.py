@@ -23,9 +23,9 @@ from typing import Any
 
 from jinja2 import Environment, TemplateNotFound, meta, nodes
 
-from info_sessions.display import SessionView
-from info_sessions.memo import stable_text
-from info_sessions.reuse import Reuse
+from .display import SessionView
+from .memo import stable_text
+from .reuse import Reuse
 
 # SessionsContext fields made from settings and program slugs only, never from sessions.
 SETTINGS_FIELDS = frozenset(

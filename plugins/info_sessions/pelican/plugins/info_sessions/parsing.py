@@ -10,7 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from info_sessions.model import FIELDS_BY_KEY
+from .model import FIELDS_BY_KEY
 
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
 # Control characters other than tab: invisible in editors, forbidden in iCalendar text, and

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from info_sessions.errors import SessionContentError
+from .errors import SessionContentError
 
 PREFIX = "INFO_SESSIONS_"
 

@@ -11,8 +11,8 @@ from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from info_sessions.model import MAX_DURATION, Format, Session, Status
-from info_sessions.parsing import RawSession
+from .model import MAX_DURATION, Format, Session, Status
+from .parsing import RawSession
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2})$")
