@@ -55,6 +55,12 @@ del _kind
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
 
+# The info-sessions plugin reads only its own INFO_SESSIONS_ settings and Pelican's: give it
+# our "today" and absolute address, and make every session name one of our programs.
+INFO_SESSIONS_TODAY = SITE_TODAY
+INFO_SESSIONS_SITE_URL = SITE_ABSOLUTE_URL
+INFO_SESSIONS_REQUIRE_PROGRAM = True
+
 FEED_DOMAIN = SITE_ABSOLUTE_URL
 FEED_ALL_ATOM = "feeds/news.atom.xml"
 FEED_ALL_RSS = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-sys.path.append(os.curdir)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # pelicanconf.py beside us
 from pelicanconf import *
 
 SITEURL = os.environ.get("SITE_URL", "").rstrip("/")
@@ -15,5 +15,6 @@ if not SITEURL.startswith("https://"):
         f"got {SITEURL!r}. Example: SITE_URL=https://example.org make publish"
     )
 SITE_ABSOLUTE_URL = SITEURL
+INFO_SESSIONS_SITE_URL = SITEURL
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.realsite import TEST_TODAY, real_site_output
-from tools.build import PROJECT_ROOT, build_site
+from tools.build import PROJECT_ROOT, build_site, site_today
 
 CONTENT = PROJECT_ROOT / "content"
 SOURCES = PROJECT_ROOT / "sources"
@@ -59,7 +59,7 @@ def build(tmp_path: Path) -> BuildFn:
         **settings: object,
     ) -> Path:
         output = output or tmp_path / "output"
-        overrides = {"SITE_TODAY": today, **settings}
+        overrides = {**site_today(today), **settings}
         if content is not None:
             overrides["PATH"] = str(content)
         build_site(output, overrides=overrides)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.build import build_site
+from tools.build import build_site, site_today
 
 # The fixed "today" for tests, so upcoming/past splits never depend on the calendar.
 TEST_TODAY = "2026-11-23"
@@ -30,7 +30,7 @@ def real_site_output(config: pytest.Config) -> Path:
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
         output = folder / "output"
         try:
-            build_site(output, overrides={"SITE_TODAY": TEST_TODAY})
+            build_site(output, overrides=site_today(TEST_TODAY))
         except Exception as error:  # re-raised to each caller, who reports it its own way
             config.stash[_REAL_SITE] = error
         else:

@@ -1,7 +1,8 @@
 """Build the site atomically: into a fresh folder beside the target, swapped in on success.
 
-A failed build (an exception, or any warning or error Pelican or a plugin logs) leaves the
-target folder exactly as it was and raises :class:`BuildError` listing every problem.
+A failed build (the plugins' content problems, an exception, or any warning or error Pelican
+or a plugin logs) leaves the target folder exactly as it was and raises :class:`BuildError`
+listing every problem.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,44 +21,69 @@ from typing import Any
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from pelican import Pelican
-from pelican.log import LimitFilter
+from pelican.plugins.info_sessions.problems import ContentError, Problem
 from pelican.settings import read_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+@dataclass(frozen=True)
+class LoggedMessage:
+    """A warning or error that Pelican or a plugin logged (each one fails a build)."""
+
+    level: str  # "warning", "error", "critical"
+    logger: str
+    text: str
+    args: tuple[object, ...] = ()  # the message's arguments, as the logger was given them
+
+    def __str__(self) -> str:
+        """``level: text``, as Pelican prints it."""
+        return f"{self.level}: {self.text}"
+
+
 class BuildError(Exception):
-    """The build failed; ``problems`` holds every message that made it fail."""
+    """The build failed; ``problems`` holds every problem and logged message that made it
+    fail."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-class _ProblemCollector(logging.Handler):
-    """Collects every warning and error logged during one build."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
+    def __init__(self, problems: Sequence[Problem | LoggedMessage]):
+        """Keep the problems; the message lists them, one a line."""
+        self.problems: tuple[Problem | LoggedMessage, ...] = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
 @contextmanager
-def _collect_problems() -> Iterator[_ProblemCollector]:
-    # Pelican de-duplicates warnings for the whole process; forget what earlier builds
-    # raised, or a second build in one process would hide its problems.
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()
-    collector = _ProblemCollector()
-    root = logging.getLogger()
-    root.addHandler(collector)
+def logged_messages(settings: Mapping[str, Any]) -> Iterator[list[LoggedMessage]]:
+    """Every warning and error logged in this thread while the block runs.
+
+    Records are taken as they are made (a log-record factory, the standard library's public
+    hook), before any logger's filters run: Pelican's filter drops a message it has seen
+    before anywhere in the process, so a second build with the same problem would otherwise
+    pass. Messages the site ignores with Pelican's LOG_FILTER setting stay ignored. They are
+    listed by whoever reports the build's problems, so the block gives the root logger a
+    handler that prints nothing (else Python would print each warning to stderr too).
+    """
+    found: list[LoggedMessage] = []
+    ignored = {tuple(entry) for entry in settings.get("LOG_FILTER", ())}
+    thread = threading.get_ident()
+    previous: Callable[..., logging.LogRecord] = logging.getLogRecordFactory()
+
+    def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        if record.levelno >= logging.WARNING and record.thread == thread:
+            text = record.getMessage()
+            if not {(record.levelno, str(record.msg)), (record.levelno, text)} & ignored:
+                arguments = record.args if isinstance(record.args, tuple) else ()
+                found.append(LoggedMessage(record.levelname.lower(), record.name, text, arguments))
+        return record
+
+    quiet = logging.NullHandler()
+    logging.setLogRecordFactory(make_record)
+    logging.getLogger().addHandler(quiet)
     try:
-        yield collector
+        yield found
     finally:
-        root.removeHandler(collector)
+        logging.getLogger().removeHandler(quiet)
+        logging.setLogRecordFactory(previous)
 
 
 @dataclass(frozen=True)
@@ -84,14 +111,17 @@ class MemoryBytecodeCache(BytecodeCache):
         self._code[bucket.key] = bucket.bytecode_to_string()
 
 
+def site_today(day: str) -> dict[str, str]:
+    """Overrides that set "today" (YYYY-MM-DD) for a whole build: ours (SITE_TODAY) and the
+    info-sessions plugin's, which pelicanconf.py sets from ours when it is read (an override
+    applies after that)."""
+    return {"SITE_TODAY": day, "INFO_SESSIONS_TODAY": day}
+
+
 def load_settings(settings_file: Path, overrides: Mapping[str, Any] | None = None) -> dict:
-    """Read a Pelican settings file with paths resolved against the project root."""
-    cwd = Path.cwd()
-    os.chdir(settings_file.parent)  # settings files use paths relative to their folder
-    try:
-        return read_settings(str(settings_file), override=dict(overrides or {}))
-    finally:
-        os.chdir(cwd)
+    """Read a Pelican settings file; Pelican resolves its relative paths (PATH, THEME,
+    PLUGIN_PATHS...) against the file's folder."""
+    return read_settings(str(settings_file), override=dict(overrides or {}))
 
 
 def build_site(
@@ -131,18 +161,16 @@ def build_site(
                 **settings["JINJA_ENVIRONMENT"],
                 "bytecode_cache": templates,
             }
-        with _collect_problems() as collector:
+        with logged_messages(settings) as logged:
             try:
                 Pelican(settings).run()
-            except BuildError:
-                raise
+            except ContentError as error:
+                raise BuildError([*logged, *error.problems]) from error
             except Exception as error:
-                problems = getattr(error, "problems", None)
-                if problems:
-                    raise BuildError([*collector.messages, *problems]) from error
-                raise BuildError([*collector.messages, f"error: {error}"]) from error
-        if collector.messages:
-            raise BuildError(collector.messages)
+                unexpected = LoggedMessage("error", type(error).__module__, str(error))
+                raise BuildError([*logged, unexpected]) from error
+        if logged:
+            raise BuildError(logged)
         if scratch is None:
             _swap_in(staging, output)
         else:

@@ -17,7 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from tools.browser import CHROMIUM, DESKTOP, MOBILE, StaticServer, launch_chromium
-from tools.build import PROJECT_ROOT, BuildError, build_site
+from tools.build import PROJECT_ROOT, BuildError, build_site, site_today
 
 OUTPUT_DIR = PROJECT_ROOT / "docs" / "screenshots"
 VIEWPORTS = {"desktop": DESKTOP, "mobile": MOBILE}
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full-page", action="store_true", help="whole pages, not the screen")
     parser.add_argument("--today", help="SITE_TODAY for the build (YYYY-MM-DD)")
     args = parser.parse_args(argv)
-    overrides = {"SITE_TODAY": args.today} if args.today else {}
+    overrides = site_today(args.today) if args.today else {}
     with tempfile.TemporaryDirectory(prefix="screenshots-") as folder:
         output = Path(folder) / "output"
         try:

@@ -8,6 +8,11 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from pelican.plugins.info_sessions.headers import decode
+from pelican.plugins.info_sessions.problems import ContentError, Problem
+
+from programs.tomlfile import toml_problem
+
 
 @dataclass(frozen=True)
 class Course:
@@ -81,107 +86,122 @@ class Curriculum:
         return sum(course.credits for course in self.courses)
 
 
-class CurriculumError(Exception):
-    """The curriculum file is malformed; ``problems`` lists every problem."""
+class _Problems:
+    """The problems of one curriculum file; ``where`` names a table, e.g. "courses[1]"."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.found: list[Problem] = []
+
+    def add(self, where: str, key: str, value: object, fix: str) -> None:
+        self.found.append(Problem(self.path, f"{where}.{key}" if where else key, value, fix))
+
+    def text(self, where: str, data: dict[str, Any], key: str, default: str | None = None) -> str:
+        value = data.get(key, default)
+        if value is None:
+            self.add(where, key, None, f'required; add `{key} = "..."`')
+            return ""
+        if not isinstance(value, str):
+            self.add(where, key, value, "must be a string")
+            return ""
+        return value
+
+    def credits(self, where: str, data: dict[str, Any]) -> int:
+        value = data.get("credits")
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            self.add(where, "credits", value, "must be a positive whole number")
+            return 0
+        return value
 
 
-def _text(where: str, data: dict[str, Any], key: str, problems: list[str], default=None) -> Any:
-    value = data.get(key, default)
-    if value is None:
-        problems.append(f'{where}: {key}: (missing): required; add `{key} = "..."`')
-        return ""
-    if not isinstance(value, str):
-        problems.append(f"{where}: {key}: {value!r}: must be a string")
-        return ""
-    return value
-
-
-def _credits(where: str, data: dict[str, Any], problems: list[str]) -> int:
-    value = data.get("credits")
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        problems.append(f"{where}: credits: {value!r}: must be a positive whole number")
-        return 0
-    return value
-
-
-def parse_curriculum(data: dict[str, Any], path: str) -> Curriculum:
-    """Turn parsed TOML into a :class:`Curriculum`, or raise listing every problem."""
-    problems: list[str] = []
+def _courses(data: dict[str, Any], problems: _Problems) -> dict[str, Course]:
     courses: dict[str, Course] = {}
     for index, raw in enumerate(data.get("courses", [])):
-        where = f"{path}: courses[{index}]"
+        where = f"courses[{index}]"
         course = Course(
-            id=_text(where, raw, "id", problems),
-            title=_text(where, raw, "title", problems),
-            credits=_credits(where, raw, problems),
-            aim=_text(where, raw, "aim", problems, default=""),
+            id=problems.text(where, raw, "id"),
+            title=problems.text(where, raw, "title"),
+            credits=problems.credits(where, raw),
+            aim=problems.text(where, raw, "aim", default=""),
             objectives=tuple(raw.get("objectives", ())),
         )
         if course.id in courses:
-            problems.append(f"{where}: id: {course.id!r}: used twice; course ids must be unique")
+            problems.add(where, "id", course.id, "used twice; course ids must be unique")
         courses[course.id] = course
     if not courses:
-        problems.append(f"{path}: courses: (missing): add at least one [[courses]] table")
+        problems.add("", "courses", None, "add at least one [[courses]] table")
+    return courses
 
-    schedules = []
-    for s_index, raw_schedule in enumerate(data.get("schedules", [])):
-        s_where = f"{path}: schedules[{s_index}]"
-        terms = []
-        for t_index, raw_term in enumerate(raw_schedule.get("terms", [])):
-            t_where = f"{s_where}.terms[{t_index}]"
-            entries = []
-            for e_index, raw_entry in enumerate(raw_term.get("entries", [])):
-                e_where = f"{t_where}.entries[{e_index}]"
-                course_id = _text(e_where, raw_entry, "course", problems)
-                course = courses.get(course_id)
-                if course is None and course_id:
-                    known = ", ".join(sorted(courses))
-                    problems.append(
-                        f"{e_where}: course: {course_id!r}: no course has this id; "
-                        f"use one of: {known}"
-                    )
-                    continue
-                entries.append(
-                    ScheduleEntry(
-                        course=course,
-                        title=_text(e_where, raw_entry, "title", problems),
-                        credits=_credits(e_where, raw_entry, problems),
-                    )
-                )
-            year = raw_term.get("year")
-            if year is not None and (not isinstance(year, int) or year < 1):
-                problems.append(f"{t_where}: year: {year!r}: must be a whole number from 1")
-                year = None
-            terms.append(
-                Term(
-                    name=_text(t_where, raw_term, "name", problems),
-                    months=_text(t_where, raw_term, "months", problems, default=""),
-                    year=year,
-                    entries=tuple(entries),
-                )
+
+def _term(where: str, raw: dict[str, Any], courses: dict[str, Course], problems: _Problems) -> Term:
+    entries = []
+    for index, raw_entry in enumerate(raw.get("entries", [])):
+        entry_where = f"{where}.entries[{index}]"
+        course_id = problems.text(entry_where, raw_entry, "course")
+        course = courses.get(course_id)
+        if course is None and course_id:
+            known = ", ".join(sorted(courses))
+            problems.add(
+                entry_where, "course", course_id, f"no course has this id; use one of: {known}"
             )
-        schedules.append(
-            Schedule(
-                id=_text(s_where, raw_schedule, "id", problems),
-                title=_text(s_where, raw_schedule, "title", problems),
-                terms=tuple(terms),
+            continue
+        entries.append(
+            ScheduleEntry(
+                course=course,
+                title=problems.text(entry_where, raw_entry, "title"),
+                credits=problems.credits(entry_where, raw_entry),
             )
         )
-    if problems:
-        raise CurriculumError(problems)
+    year = raw.get("year")
+    if year is not None and (not isinstance(year, int) or year < 1):
+        problems.add(where, "year", year, "must be a whole number from 1")
+        year = None
+    return Term(
+        name=problems.text(where, raw, "name"),
+        months=problems.text(where, raw, "months", default=""),
+        year=year,
+        entries=tuple(entries),
+    )
+
+
+def parse_curriculum(data: dict[str, Any], path: str) -> Curriculum:
+    """Turn parsed TOML into a :class:`Curriculum`, or raise ContentError listing every
+    problem."""
+    problems = _Problems(path)
+    courses = _courses(data, problems)
+    schedules = []
+    for s_index, raw_schedule in enumerate(data.get("schedules", [])):
+        where = f"schedules[{s_index}]"
+        terms = tuple(
+            _term(f"{where}.terms[{t_index}]", raw_term, courses, problems)
+            for t_index, raw_term in enumerate(raw_schedule.get("terms", []))
+        )
+        schedules.append(
+            Schedule(
+                id=problems.text(where, raw_schedule, "id"),
+                title=problems.text(where, raw_schedule, "title"),
+                terms=terms,
+            )
+        )
+    if problems.found:
+        raise ContentError(problems.found)
     return Curriculum(courses=tuple(courses.values()), schedules=tuple(schedules))
 
 
 def load_curriculum(path: Path, display_path: str) -> Curriculum:
-    """Read and parse a curriculum TOML file."""
+    """Read and parse a curriculum TOML file; raise ContentError with every problem."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError as error:
-        raise CurriculumError([f"{display_path}: (file): not found"]) from error
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise CurriculumError([f"{display_path}: (file): not valid TOML: {error}"]) from error
-    return parse_curriculum(data, display_path)
+        problem = Problem(
+            display_path, "(file)", None, "not found; check the Curriculum line of the program"
+        )
+        raise ContentError([problem]) from error
+    text, problem = decode(data, display_path)
+    if problem is not None:
+        raise ContentError([problem])
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ContentError([toml_problem(text, display_path, error)]) from error
+    return parse_curriculum(parsed, display_path)

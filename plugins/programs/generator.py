@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tomllib
@@ -11,19 +10,27 @@ from typing import Any
 
 from markupsafe import Markup
 from pelican.generators import Generator
+from pelican.plugins.info_sessions.headers import Header, HeaderReader, decode, shown_path
+from pelican.plugins.info_sessions.jsonld import jsonld_script_text
+from pelican.plugins.info_sessions.problems import ContentError, Problem, raise_recorded, record
 
-from programs.curriculum import CurriculumError, load_curriculum
-from programs.errors import ProgramsContentError
+from programs.curriculum import load_curriculum
 from programs.model import (
     PROGRAM_FIELDS,
     QUOTE_FIELDS,
     Program,
+    ProgramReader,
     Quote,
-    field_problems,
-    text_problems,
+    QuoteReader,
+    required_problems,
 )
+from programs.tomlfile import toml_problem
 
 logger = logging.getLogger(__name__)
+
+# The formats under which our readers join Pelican's (Readers.read_file picks by format).
+PROGRAM_FORMAT = "programs-program"
+QUOTE_FORMAT = "programs-quote"
 
 
 def _plain(html: str) -> str:
@@ -31,36 +38,26 @@ def _plain(html: str) -> str:
     return Markup(html).striptags()
 
 
-def _order(path: str, content: Any, problems: list[str]) -> int:
-    raw = content.metadata.get("order", "0")
+def _order(header: Header, problems: list[Problem]) -> int:
+    raw = header.values.get("Order", "0")
     try:
         return int(raw)
     except ValueError:
-        problems.append(f"{path}: Order: {raw!r}: must be a whole number, e.g. 'Order: 2'")
+        problems.append(
+            Problem(
+                header.path,
+                "Order",
+                raw,
+                "must be a whole number, e.g. 'Order: 2'",
+                header.lines.get("Order"),
+            )
+        )
         return 0
 
 
-def quote_paragraphs(source_path: str) -> list[str]:
+def quote_paragraphs(body: str) -> list[str]:
     """The quote's text as written: paragraphs of the body, never interpreted as Markdown."""
-    text = Path(source_path).read_text(encoding="utf-8").replace("\r\n", "\n")
-    body = text.split("\n\n", 1)[1] if "\n\n" in text else ""
     return [" ".join(block.split()) for block in body.split("\n\n") if block.strip()]
-
-
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
-def not_utf8_problem(source_path: str, display_path: str, error: UnicodeDecodeError) -> str:
-    """The problem for a file that is not UTF-8: the line and byte where decoding failed."""
-    data = Path(source_path).read_bytes()
-    line = data.count(b"\n", 0, error.start) + 1
-    start = data.rfind(b"\n", 0, error.start) + 1
-    end = data.find(b"\n", error.start)
-    shown = data[start : end if end >= 0 else len(data)].decode("utf-8", "replace").strip()
-    return (
-        f"{display_path}: (file): {shown!r}: line {line} is not UTF-8 text (byte "
-        f"0x{data[error.start]:02X}); save the file with the encoding UTF-8"
-    )
 
 
 def _split_slugs(value: str) -> list[str]:
@@ -85,10 +82,7 @@ def program_jsonld(program: Program, site_url: str) -> Markup:
         data["programPrerequisites"] = program.metadata["requirements"]
     if program.curriculum is not None:
         data["numberOfCredits"] = program.curriculum.credits
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
-    # No "<", ">" or "&" inside the script element: "</script>" would end it early and
-    # "<!--<script>" would make it swallow the rest of the page.
-    return Markup(text.translate(_SCRIPT_SAFE))
+    return jsonld_script_text(data)
 
 
 class ProgramsGenerator(Generator):
@@ -96,59 +90,64 @@ class ProgramsGenerator(Generator):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Our strict readers join this generator's own Readers: Pelican's read_file makes the
+        # content objects (metadata processing, formatted fields, links) with them.
+        self.readers.readers[PROGRAM_FORMAT] = ProgramReader(self.settings)
+        self.readers.readers[QUOTE_FORMAT] = QuoteReader(self.settings)
+        self.headers: dict[str, Header] = {}  # source path -> the file's header
         self.programs: list[Program] = []
         self.quotes: list[Quote] = []
         self.figures: dict[str, Any] = {}
 
     # -- reading -----------------------------------------------------------------------
-    def _read(self, folder: str, content_class: type, problems: list[str]) -> list[Any]:
+    def _read(
+        self, folder: str, fmt: str, content_class: type, problems: list[Problem]
+    ) -> list[Any]:
+        """Every file of ``folder`` as a content object; their header problems collected."""
+        reader: HeaderReader = self.readers.readers[fmt]
         items = []
         for relative in sorted(self.get_files(folder, extensions=("md",))):
-            display = os.path.join(os.path.basename(self.path), relative)
-            source = os.path.join(self.path, relative)
-            try:
-                text = Path(source).read_text(encoding="utf-8")
-            except UnicodeDecodeError as error:
-                problems.append(not_utf8_problem(source, display, error))
-                continue
-            problems.extend(text_problems(display, text))
             item = self.readers.read_file(
                 base_path=self.path,
                 path=relative,
                 content_class=content_class,
+                fmt=fmt,
                 context=self.context,
             )
-            # A field set twice or continued comes back as a list; text_problems reported
-            # it, so keep the first value and check the rest of the file as usual.
-            for key, value in item.metadata.items():
-                if isinstance(value, list) and value and isinstance(value[0], str):
-                    item.metadata[key] = value[0]
+            header = reader.headers.pop(item.source_path)
+            problems.extend(header.problems)
+            if not header.decoded:  # not UTF-8 text: nothing else to check
+                continue
+            self.headers[item.source_path] = header
             items.append(item)
         return items
 
-    def _display_path(self, content: Any) -> str:
-        return os.path.join(os.path.basename(self.path), content.get_relative_source_path())
+    def _header(self, content: Any) -> Header:
+        return self.headers[content.source_path]
 
-    def _load_programs(self, problems: list[str]) -> None:
-        for program in self._read(self.settings["PROGRAMS_PATH"], Program, problems):
-            path = self._display_path(program)
-            problems.extend(field_problems(path, program.metadata, PROGRAM_FIELDS))
-            program.order = _order(path, program, problems)
+    def _load_programs(self, problems: list[Problem]) -> None:
+        for program in self._read(
+            self.settings["PROGRAMS_PATH"], PROGRAM_FORMAT, Program, problems
+        ):
+            header = self._header(program)
+            problems.extend(required_problems(header, PROGRAM_FIELDS))
+            program.order = _order(header, problems)
             program.short_name = program.metadata.get("short-name", "")
             program.description = _plain(getattr(program, "summary", ""))
             program.facts = [
-                (field.label, program.metadata[field.name])
+                (field.label, program.metadata[field.key])
                 for field in PROGRAM_FIELDS
-                if field.label and program.metadata.get(field.name)
+                if field.label and program.metadata.get(field.key)
             ]
             program.curriculum = None
             if program.metadata.get("curriculum"):
                 file = Path(program.source_path).parent / program.metadata["curriculum"]
                 try:
                     program.curriculum = load_curriculum(
-                        file, os.path.join(os.path.dirname(path), program.metadata["curriculum"])
+                        file,
+                        os.path.join(os.path.dirname(header.path), program.metadata["curriculum"]),
                     )
-                except CurriculumError as error:
+                except ContentError as error:
                     problems.extend(error.problems)
             program.quotes = []
             self.add_source_path(program)
@@ -159,21 +158,29 @@ class ProgramsGenerator(Generator):
         for program in self.programs:
             if not getattr(program, "slug", ""):
                 continue
+            header = self._header(program)
             if program.slug in seen:
                 problems.append(
-                    f"{self._display_path(program)}: Slug: {program.slug!r}: also used by "
-                    f"{seen[program.slug]}; every program needs its own slug"
+                    Problem(
+                        header.path,
+                        "Slug",
+                        program.slug,
+                        f"also used by {seen[program.slug]}; every program needs its own slug",
+                        header.lines.get("Slug"),
+                    )
                 )
-            seen[program.slug] = self._display_path(program)
+            seen[program.slug] = header.path
 
-    def _load_quotes(self, problems: list[str]) -> None:
+    def _load_quotes(self, problems: list[Problem]) -> None:
         by_slug = {p.slug: p for p in self.programs if getattr(p, "slug", "")}
         news = {a.slug: a for a in self.context.get("articles", [])}
-        for quote in self._read(self.settings["PROGRAMS_QUOTES_PATH"], Quote, problems):
-            path = self._display_path(quote)
-            problems.extend(field_problems(path, quote.metadata, QUOTE_FIELDS))
-            quote.order = _order(path, quote, problems)
-            quote.paragraphs = quote_paragraphs(quote.source_path)
+        for quote in self._read(
+            self.settings["PROGRAMS_QUOTES_PATH"], QUOTE_FORMAT, Quote, problems
+        ):
+            header = self._header(quote)
+            problems.extend(required_problems(header, QUOTE_FIELDS))
+            quote.order = _order(header, problems)
+            quote.paragraphs = quote_paragraphs(header.body)
             role, organisation = (
                 quote.metadata.get("role", ""),
                 quote.metadata.get("organisation", ""),
@@ -181,27 +188,30 @@ class ProgramsGenerator(Generator):
             # The role as the source gives it often names the organisation already.
             quote.shown_organisation = "" if organisation.lower() in role.lower() else organisation
             if not quote.paragraphs:
-                problems.append(f"{path}: (body): (empty): add the quote's text after the header")
-            quote.programs = []
-            for slug in _split_slugs(quote.metadata.get("programs", "")):
-                if slug in by_slug:
-                    quote.programs.append(by_slug[slug])
-                else:
-                    problems.append(
-                        f"{path}: Programs: {slug!r}: no such program; use one of: "
-                        + ", ".join(sorted(by_slug))
-                    )
+                problems.append(
+                    Problem(header.path, "(body)", None, "add the quote's text after the header")
+                )
+            quote.programs = self._quote_programs(header, by_slug, problems)
             news_slug = quote.metadata.get("news", "")
             quote.news = news.get(news_slug) if news_slug else None
             if news_slug and quote.news is None:
                 problems.append(
-                    f"{path}: News: {news_slug!r}: no such news item; use one of: "
-                    + ", ".join(sorted(news))
+                    Problem(
+                        header.path,
+                        "News",
+                        news_slug,
+                        "no such news item; use one of: " + ", ".join(sorted(news)),
+                        header.lines.get("News"),
+                    )
                 )
             if not quote.metadata.get("programs") and not news_slug:
                 problems.append(
-                    f"{path}: Programs: (missing): a quote needs 'Programs:' or 'News:' "
-                    "so it appears somewhere"
+                    Problem(
+                        header.path,
+                        "Programs",
+                        None,
+                        "a quote needs 'Programs:' or 'News:' so it appears somewhere",
+                    )
                 )
             self.quotes.append(quote)
         self.quotes.sort(key=lambda q: (q.order, q.metadata.get("person", "")))
@@ -209,27 +219,58 @@ class ProgramsGenerator(Generator):
             for program in quote.programs:
                 program.quotes.append(quote)
 
-    def _load_figures(self, problems: list[str]) -> None:
+    @staticmethod
+    def _quote_programs(
+        header: Header, by_slug: dict[str, Program], problems: list[Problem]
+    ) -> list[Program]:
+        """The programs a quote names; a problem for each slug that is no program's."""
+        programs = []
+        for slug in _split_slugs(header.values.get("Programs", "")):
+            if slug in by_slug:
+                programs.append(by_slug[slug])
+            else:
+                problems.append(
+                    Problem(
+                        header.path,
+                        "Programs",
+                        slug,
+                        "no such program; use one of: "
+                        + (", ".join(sorted(by_slug)) or "(no programs are defined)"),
+                        header.lines.get("Programs"),
+                    )
+                )
+        return programs
+
+    def _load_figures(self, problems: list[Problem]) -> None:
         file = Path(self.path) / self.settings["PROGRAMS_FIGURES_FILE"]
         if not file.exists():
             return
-        display = os.path.join(os.path.basename(self.path), file.name)
+        display = shown_path(self.path, str(file))
+        text, problem = decode(file.read_bytes(), display)
+        if problem is not None:
+            problems.append(problem)
+            return
         try:
-            self.figures = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            problems.append(f"{display}: (file): not valid TOML: {error}")
+            self.figures = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            problems.append(toml_problem(text, display, error))
 
     def generate_context(self) -> None:
-        """Read everything, report every problem at once, and share the results."""
-        problems: list[str] = []
+        """Read everything, record every problem (raised with every other generator's
+        before anything is written), and share the results."""
+        problems: list[Problem] = []
         self._load_programs(problems)
         self._load_quotes(problems)
         self._load_figures(problems)
         if problems:
-            raise ProgramsContentError(problems)
-        site_url = self.settings["SITE_ABSOLUTE_URL"]
-        for program in self.programs:
-            program.jsonld = program_jsonld(program, site_url)
+            # The build stops before writing; sessions are still checked against the
+            # programs that could be read.
+            record(self.context, problems)
+            self.programs = [p for p in self.programs if getattr(p, "slug", "")]
+        else:
+            site_url = self.settings["SITE_ABSOLUTE_URL"]
+            for program in self.programs:
+                program.jsonld = program_jsonld(program, site_url)
         quotes_by_news: dict[str, list[Quote]] = {}
         for quote in self.quotes:
             if quote.news is not None:
@@ -245,7 +286,9 @@ class ProgramsGenerator(Generator):
 
     # -- writing -----------------------------------------------------------------------
     def generate_output(self, writer: Any) -> None:
-        """Write each program page, the programs index and the people page."""
+        """Write each program page, the programs index and the people page; first, stop the
+        build with every problem any generator recorded."""
+        raise_recorded(self.context)
         for program in self.programs:
             writer.write_file(
                 program.save_as,

@@ -1,122 +1,80 @@
-"""Declared content types of the programs plugin and their metadata field tables."""
+"""Declared content types of the programs plugin: their field tables, readers and checks."""
 
 from __future__ import annotations
 
-import difflib
-import re
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from typing import ClassVar
 
 from pelican.contents import Content
+from pelican.plugins.info_sessions.headers import Header, HeaderField, HeaderReader
+from pelican.plugins.info_sessions.problems import Problem
 
-# Metadata Pelican itself adds or always understands; never reported as unknown.
-PELICAN_FIELDS = frozenset(
-    {"title", "slug", "summary", "date", "modified", "status", "lang", "reader", "template"}
+# Metadata Pelican itself understands, allowed in every file.
+PELICAN_FIELDS: tuple[HeaderField, ...] = tuple(
+    HeaderField(name) for name in ("Date", "Modified", "Status", "Lang", "Template")
 )
-
-
-@dataclass(frozen=True)
-class Field:
-    """One metadata field: its name in the file, label on the page, and whether it's required."""
-
-    name: str
-    label: str = ""
-    required: bool = False
-
 
 # Facts shown in a program's key-facts list, in the order they are shown.
-PROGRAM_FIELDS: tuple[Field, ...] = (
-    Field("title", required=True),
-    Field("slug", required=True),
-    Field("summary", required=True),
-    Field("short-name"),
-    Field("order"),
-    Field("institution", "Awarding institution", required=True),
-    Field("partners", "In collaboration with"),
-    Field("degree", "Degree or award", required=True),
-    Field("length", "Length"),
-    Field("format", "Format"),
-    Field("audience", "Who it is for"),
-    Field("requirements", "Requirements"),
-    Field("directors", "Program leadership"),
-    Field("first-class", "First class"),
-    Field("curriculum"),
-    Field("source", required=True),
+PROGRAM_FIELDS: tuple[HeaderField, ...] = (
+    HeaderField("Title", required=True),
+    HeaderField("Slug", required=True),
+    HeaderField("Summary", required=True),
+    HeaderField("Short-name"),
+    HeaderField("Order"),
+    HeaderField("Institution", required=True, label="Awarding institution"),
+    HeaderField("Partners", label="In collaboration with"),
+    HeaderField("Degree", required=True, label="Degree or award"),
+    HeaderField("Length", label="Length"),
+    HeaderField("Format", label="Format"),
+    HeaderField("Audience", label="Who it is for"),
+    HeaderField("Requirements", label="Requirements"),
+    HeaderField("Directors", label="Program leadership"),
+    HeaderField("First-class", label="First class"),
+    HeaderField("Curriculum"),
+    HeaderField("Source", required=True),
+    *PELICAN_FIELDS,
 )
 
-QUOTE_FIELDS: tuple[Field, ...] = (
-    Field("person", required=True),
-    Field("honorific"),
-    Field("role", required=True),
-    Field("organisation", required=True),
-    Field("programs"),
-    Field("news"),
-    Field("context"),
-    Field("source", required=True),
-    Field("source-file", required=True),
-    Field("order"),
+QUOTE_FIELDS: tuple[HeaderField, ...] = (
+    HeaderField("Person", required=True),
+    HeaderField("Honorific"),
+    HeaderField("Role", required=True),
+    HeaderField("Organisation", required=True),
+    HeaderField("Programs"),
+    HeaderField("News"),
+    HeaderField("Context"),
+    HeaderField("Source", required=True),
+    HeaderField("Source-file", required=True),
+    HeaderField("Order"),
+    *PELICAN_FIELDS,
 )
 
 
-def field_problems(path: str, metadata: dict[str, Any], fields: tuple[Field, ...]) -> list[str]:
-    """Problems with a file's metadata: missing required fields, unknown (misspelt) ones."""
-    known = {field.name for field in fields}
-    problems = [
-        f"{path}: {field.name.title()}: (missing): required; add a '{field.name.title()}:' line"
+class ProgramReader(HeaderReader):
+    """Program files: the strict header with the program fields; the body is Markdown."""
+
+    fields: ClassVar[tuple[HeaderField, ...]] = PROGRAM_FIELDS
+
+
+class QuoteReader(HeaderReader):
+    """Quote files: the strict header with the quote fields; the body is the quote."""
+
+    fields: ClassVar[tuple[HeaderField, ...]] = QUOTE_FIELDS
+
+
+def required_problems(header: Header, fields: Sequence[HeaderField]) -> list[Problem]:
+    """Problems for required fields the header leaves out or leaves empty."""
+    return [
+        Problem(
+            header.path,
+            field.name,
+            None if field.name not in header.values else "",
+            f"required; add a '{field.name}:' line",
+            header.lines.get(field.name),
+        )
         for field in fields
-        if field.required and not str(metadata.get(field.name, "")).strip()
+        if field.required and not header.values.get(field.name, "").strip()
     ]
-    for name in sorted(set(metadata) - known - PELICAN_FIELDS):
-        guess = difflib.get_close_matches(name, sorted(known), n=1)
-        hint = f"did you mean '{guess[0].title()}'?" if guess else "remove it"
-        problems.append(f"{path}: {name.title()}: {metadata[name]!r}: unknown field; {hint}")
-    return problems
-
-
-# Fields Pelican renders as Markdown: their indented continuation lines are joined, not listed.
-FORMATTED = frozenset({"summary"})
-_HEADER_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)[ \t]*:")
-# Control characters other than tab (and a byte order mark inside the text): invisible in
-# editors, forbidden in iCalendar text (program names go into the session feeds), and read as
-# line breaks by some parsers.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
-
-
-def text_problems(path: str, text: str) -> list[str]:
-    """Problems Pelican's reader does not report: a header field set twice or continued on
-    an indented line (it would keep a list of values), and control characters anywhere."""
-    problems = []
-    seen: dict[str, int] = {}
-    in_header, name = True, ""
-    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
-    for number, line in enumerate(lines, start=1):
-        if in_header and not line.strip():
-            in_header = False
-        match = _HEADER_NAME.match(line) if in_header else None
-        if match:
-            name = match.group(1).lower()
-            if name in seen:
-                value = line.split(":", 1)[1].strip()
-                problems.append(
-                    f"{path}: {name.title()}: {value!r}: set twice, on lines {seen[name]} and "
-                    f"{number}; keep one"
-                )
-            seen.setdefault(name, number)
-        elif in_header and name and name not in FORMATTED and line.startswith("    "):
-            problems.append(
-                f"{path}: {name.title()}: {line.strip()!r}: continues on the indented line "
-                f"{number}; put the whole value on line {seen[name]}"
-            )
-        control = _CONTROL.search(line)
-        if control:
-            field = match.group(1).title() if match else "(header)" if in_header else "(body)"
-            shown = (line.split(":", 1)[1] if match else line).strip(" \t")
-            problems.append(
-                f"{path}: {field}: {shown!r}: contains the invisible character "
-                f"U+{ord(control.group()):04X} on line {number}; delete it (retype the text "
-                "around it)"
-            )
-    return problems
 
 
 class Program(Content):

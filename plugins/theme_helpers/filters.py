@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from markupsafe import Markup
+from pelican.plugins.info_sessions.display import long_date as _long_date
 
 
 def long_date(value: date | datetime) -> str:
-    """'23 November 2026' (no leading zero, locale-independent)."""
-    return f"{value.day} {value:%B %Y}"
+    """'23 November 2026': the info-sessions plugin's long date, without the weekday."""
+    return _long_date(value, weekday=False)
 
 
 def iso_date(value: date | datetime) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.problems import messages
 from tools.build import BuildError
 
 
@@ -81,7 +82,7 @@ BAD_INPUTS = [
         "Instituton:",
         [
             "content/programs/alpha.md: Institution: (missing): required;",
-            "content/programs/alpha.md: Instituton: 'Alpha School': unknown field; "
+            "content/programs/alpha.md:4: Instituton: 'Alpha School': unknown field; "
             "did you mean 'Institution'?",
         ],
         id="misspelt-field",
@@ -90,7 +91,7 @@ BAD_INPUTS = [
         "programs/alpha.md",
         "Order: 2",
         "Order: second",
-        ["content/programs/alpha.md: Order: 'second': must be a whole number"],
+        ["content/programs/alpha.md:3: Order: 'second': must be a whole number"],
         id="order-not-a-number",
     ),
     pytest.param(
@@ -98,7 +99,7 @@ BAD_INPUTS = [
         "Slug: beta",
         "Slug: alpha",
         [
-            "content/programs/alpha.md: Slug: 'alpha': also used by content/programs/beta.md; "
+            "content/programs/alpha.md:2: Slug: 'alpha': also used by content/programs/beta.md; "
             "every program needs its own slug"
         ],
         id="duplicate-slug",
@@ -107,14 +108,14 @@ BAD_INPUTS = [
         "quotes/ann.md",
         "Programs: alpha, beta",
         "Programs: alpha, gamma",
-        ["content/quotes/ann.md: Programs: 'gamma': no such program; use one of: alpha, beta"],
+        ["content/quotes/ann.md:4: Programs: 'gamma': no such program; use one of: alpha, beta"],
         id="quote-unknown-program",
     ),
     pytest.param(
         "quotes/bob.md",
         "News: launch",
         "News: lunch",
-        ["content/quotes/bob.md: News: 'lunch': no such news item; use one of: launch"],
+        ["content/quotes/bob.md:5: News: 'lunch': no such news item; use one of: launch"],
         id="quote-unknown-news",
     ),
     pytest.param(
@@ -122,7 +123,7 @@ BAD_INPUTS = [
         'course = "two"',
         'course = "three"',
         [
-            "content/programs/alpha.toml: schedules[0].terms[1].entries[0]: course: 'three': "
+            "content/programs/alpha.toml: schedules[0].terms[1].entries[0].course: 'three': "
             "no course has this id; use one of: one, two"
         ],
         id="schedule-unknown-course",
@@ -131,14 +132,17 @@ BAD_INPUTS = [
         "programs/alpha.toml",
         "credits = 2\n\n[[schedules]]",
         'credits = "two"\n\n[[schedules]]',
-        ["content/programs/alpha.toml: courses[1]: credits: 'two': must be a positive whole"],
+        ["content/programs/alpha.toml: courses[1].credits: 'two': must be a positive whole"],
         id="credits-not-a-number",
     ),
     pytest.param(
         "programs/alpha.toml",
         "[[courses]]",
         "[[courses]",
-        ["content/programs/alpha.toml: (file): not valid TOML"],
+        [
+            "content/programs/alpha.toml:1: (file): '[[courses]': not valid TOML: Expected ']]' "
+            "at the end of an array declaration (at line 1, column 10)"
+        ],
         id="toml-syntax",
     ),
 ]
@@ -151,7 +155,7 @@ def test_bad_input_is_reported_with_file_field_value_and_fix(
     edit(scenario / file, old, new)
     with pytest.raises(BuildError) as caught:
         build(content=scenario)
-    report = "\n".join(caught.value.problems)
+    report = "\n".join(messages(caught.value))
     for message in expected:
         assert message in report
 
@@ -162,7 +166,7 @@ def test_all_problems_in_all_files_are_reported_at_once(build, scenario: Path) -
     edit(scenario / "quotes" / "ann.md", "Role:", "Rôle:")
     with pytest.raises(BuildError) as caught:
         build(content=scenario)
-    report = "\n".join(caught.value.problems)
-    assert "alpha.md: Degre:" in report
-    assert "beta.md: Order: 'one'" in report
+    report = "\n".join(messages(caught.value))
+    assert "alpha.md:5: Degre:" in report
+    assert "beta.md:3: Order: 'one'" in report
     assert "ann.md: Role: (missing)" in report

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.build import build_site
+from tools.build import build_site, site_today
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "data" / "sessions"
 TODAY = "2026-11-23"
@@ -38,7 +38,7 @@ def valid_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("sessions-valid")
     content = copy_scenario("valid", root / "content")
     output = root / "output"
-    build_site(output, overrides={"PATH": str(content), "SITE_TODAY": TODAY})
+    build_site(output, overrides={"PATH": str(content), **site_today(TODAY)})
     return output
 
 
@@ -48,5 +48,5 @@ def dst_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("sessions-dst")
     content = copy_scenario("dst", root / "content")
     output = root / "output"
-    build_site(output, overrides={"PATH": str(content), "SITE_TODAY": TODAY})
+    build_site(output, overrides={"PATH": str(content), **site_today(TODAY)})
     return output

@@ -3,24 +3,27 @@ checks it (used by `make new-session` before it writes a file)."""
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from pelican.plugins.info_sessions.files import validate_session_text
+from pelican.plugins.info_sessions.files import SessionReader, validate_session_text
 from pelican.plugins.info_sessions.settings import SessionSettings
+from pelican.settings import DEFAULT_CONFIG
 
 from safe_markdown import SafeMarkdownExtension
 
-CONFIG = SessionSettings.from_settings(
-    {
-        "SITENAME": "Site",
-        "SITE_ABSOLUTE_URL": "https://example.org",
-        "TIMEZONE": "America/New_York",
-        "SITE_TODAY": "2026-11-23",
-        "MARKDOWN": {"extensions": [SafeMarkdownExtension()]},
-    }
-)
+SETTINGS = {
+    **copy.deepcopy(DEFAULT_CONFIG),
+    "SITENAME": "Site",
+    "SITEURL": "https://example.org",
+    "TIMEZONE": "America/New_York",
+    "INFO_SESSIONS_TODAY": "2026-11-23",
+    "MARKDOWN": {"extensions": [SafeMarkdownExtension()]},
+}
+CONFIG = SessionSettings.from_settings(SETTINGS)
+READER = SessionReader(SETTINGS)
 TEXT = """\
 Title: Alpha online session
 Program: alpha
@@ -36,9 +39,9 @@ Meet <b>us</b>.
 
 def test_a_valid_text_gives_the_session_the_build_would_make() -> None:
     result = validate_session_text(
-        TEXT, "content/sessions/2027-05-11-alpha-online.md", CONFIG, ["alpha"]
+        TEXT, "content/sessions/2027-05-11-alpha-online.md", CONFIG, ["alpha"], READER
     )
-    assert result.problems == []
+    assert result.problems == ()
     session = result.session
     assert session.slug == "2027-05-11-alpha-online"
     assert session.uid == "2027-05-11-alpha-online@example.org"
@@ -48,10 +51,10 @@ def test_a_valid_text_gives_the_session_the_build_would_make() -> None:
 
 
 def test_the_program_is_checked_against_the_given_slugs() -> None:
-    result = validate_session_text(TEXT, "content/sessions/x.md", CONFIG, ["beta", "gamma"])
+    result = validate_session_text(TEXT, "content/sessions/x.md", CONFIG, ["beta", "gamma"], READER)
     assert result.session is None
-    assert result.problems == [
-        "content/sessions/x.md: Program: 'alpha': no such program; use one of: beta, gamma"
+    assert [str(problem) for problem in result.problems] == [
+        "content/sessions/x.md:2: Program: 'alpha': no such program; use one of: beta, gamma"
     ]
 
 
@@ -72,5 +75,5 @@ def test_the_program_is_checked_against_the_given_slugs() -> None:
     ],
 )
 def test_the_file_name_is_checked_too(name: str, problem: str) -> None:
-    result = validate_session_text(TEXT, f"content/sessions/{name}.md", CONFIG, ["alpha"])
-    assert result.problems == [problem]
+    result = validate_session_text(TEXT, f"content/sessions/{name}.md", CONFIG, ["alpha"], READER)
+    assert [str(found) for found in result.problems] == [problem]

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from tests.problems import messages
 from tests.sessions.conftest import TODAY, ScenarioFn
 from tests.sessions.helpers import icalendar_starts, ics_starts, page, text, unfold
-from tools.build import BuildError, build_site
+from tools.build import BuildError, build_site, site_today
 
 
 def uids(data: bytes) -> list[str]:
@@ -431,33 +432,33 @@ def test_dtstamp_is_the_files_last_commit_and_rebuilds_are_identical(
 # -- errors ----------------------------------------------------------------------------
 
 BAD_FIELDS_PROBLEMS = [
-    "content/sessions/ambiguous.md: Start: '2027-11-07 01:30': is ambiguous in "
+    "content/sessions/ambiguous.md:4: Start: '2027-11-07 01:30': is ambiguous in "
     "America/New_York: clocks go back 1 hour that night, so it happens twice; choose a time at "
     "least 1 hour earlier or later",
     "content/sessions/ambiguous.md: Location: (missing): required for in-person sessions; add "
     "'Location: venue, address'",
-    "content/sessions/ambiguous.md: Program: 'gamma': no such program; use one of: alpha, beta",
-    "content/sessions/many-problems.md: Format: 'onsite': must be one of in-person, online, "
+    "content/sessions/ambiguous.md:2: Program: 'gamma': no such program; use one of: alpha, beta",
+    "content/sessions/many-problems.md:3: Format: 'onsite': must be one of in-person, online, "
     "hybrid (did you mean 'online'?)",
-    "content/sessions/many-problems.md: Start: '2027-03-14 02:30': does not exist in "
+    "content/sessions/many-problems.md:4: Start: '2027-03-14 02:30': does not exist in "
     "America/New_York: clocks go forward 1 hour that night and skip this time; choose a time "
     "at least 1 hour earlier or later",
-    "content/sessions/many-problems.md: Duration: '13h': the session would last 13 hours; 12 "
+    "content/sessions/many-problems.md:5: Duration: '13h': the session would last 13 hours; 12 "
     "hours at most",
-    "content/sessions/many-problems.md: Registration-URL: 'http://example.org/register': must "
+    "content/sessions/many-problems.md:6: Registration-URL: 'http://example.org/register': must "
     "be an https:// URL with a host and no spaces",
-    "content/sessions/many-problems.md: Status: 'canceled': must be one of scheduled, "
+    "content/sessions/many-problems.md:7: Status: 'canceled': must be one of scheduled, "
     "cancelled, postponed, full (did you mean 'cancelled'?)",
-    "content/sessions/many-problems.md: Sequence: 'first': must be a whole number, 0 or more; "
+    "content/sessions/many-problems.md:8: Sequence: 'first': must be a whole number, 0 or more; "
     "raise it by one for each change to the time, place or status",
-    "content/sessions/many-problems.md: Program: 'alpah': no such program (did you mean "
+    "content/sessions/many-problems.md:2: Program: 'alpah': no such program (did you mean "
     "'alpha'?); use one of: alpha, beta",
-    "content/sessions/misspelt.md: Duraton: '1h': unknown field (line 6); did you mean 'Duration'?",
-    "content/sessions/misspelt.md: Timezone: 'Europe/Londn': unknown time zone; use an IANA "
+    "content/sessions/misspelt.md:6: Duraton: '1h': unknown field; did you mean 'Duration'?",
+    "content/sessions/misspelt.md:5: Timezone: 'Europe/Londn': unknown time zone; use an IANA "
     "name such as 'America/New_York' (did you mean 'Europe/London'?)",
     "content/sessions/misspelt.md: End: (missing): required; add 'End: YYYY-MM-DD HH:MM' or "
     "'Duration: 90m' (or 1h30m)",
-    "content/sessions/same-uid-two.md: UID: 'shared@127.0.0.1': also used by "
+    "content/sessions/same-uid-two.md:7: UID: 'shared@127.0.0.1': also used by "
     "content/sessions/same-uid-one.md; every session needs its own UID (remove the UID line or "
     "make it unique)",
 ]
@@ -473,7 +474,7 @@ def test_bad_files_fail_the_build_listing_every_problem_and_keep_output(
     bad = scenario("bad_fields")
     with pytest.raises(BuildError) as caught:
         build(content=bad, output=output)
-    assert caught.value.problems == BAD_FIELDS_PROBLEMS
+    assert messages(caught.value) == BAD_FIELDS_PROBLEMS
     assert digest(output) == before
     assert [p.name for p in output.parent.iterdir() if "building" in p.name] == []
 
@@ -482,10 +483,10 @@ def test_unknown_setting_is_reported(scenario: ScenarioFn, tmp_path: Path) -> No
     with pytest.raises(BuildError) as caught:
         build_site(
             tmp_path / "out",
-            overrides={"PATH": str(scenario("empty")), "SITE_TODAY": TODAY,
+            overrides={"PATH": str(scenario("empty")), **site_today(TODAY),
                        "INFO_SESSIONS_PAST_DAY": 30},
         )  # fmt: skip
-    assert caught.value.problems == [
+    assert messages(caught.value) == [
         "pelicanconf.py: INFO_SESSIONS_PAST_DAY: 30: unknown; did you mean INFO_SESSIONS_PAST_DAYS?"
     ]
 
@@ -495,7 +496,7 @@ def test_file_name_that_collides_with_a_list_page_is_refused(scenario: ScenarioF
     (content / "sessions" / "alpha-past.md").rename(content / "sessions" / "past.md")
     with pytest.raises(BuildError) as caught:
         build(content=content)
-    assert caught.value.problems == [
+    assert messages(caught.value) == [
         "content/sessions/past.md: (file name): 'past': taken by the sessions pages (calendar, "
         "in-person, online, past, program, subscribe); rename the file"
     ]
@@ -541,7 +542,7 @@ def test_session_descriptions_are_safe_markdown(scenario: ScenarioFn, build) -> 
     file.write_text(file.read_text() + "\n[click](javascript:alert(1))\n")
     with pytest.raises(BuildError) as caught:
         build(content=content, output=output.with_name("unsafe"))
-    assert any("javascript:alert(1)" in problem for problem in caught.value.problems)
+    assert any("javascript:alert(1)" in problem for problem in messages(caught.value))
 
 
 def test_a_feed_near_one_megabyte_fails_the_build(scenario: ScenarioFn, build) -> None:
@@ -553,5 +554,5 @@ def test_a_feed_near_one_megabyte_fails_the_build(scenario: ScenarioFn, build) -
     assert any(
         problem.startswith("warning: info_sessions: calendar/all.ics is ")
         and "Google: 1 MB" in problem
-        for problem in caught.value.problems
+        for problem in messages(caught.value)
     )

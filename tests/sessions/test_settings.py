@@ -6,14 +6,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from pelican.plugins.info_sessions.errors import SessionContentError
+from pelican.plugins.info_sessions.problems import ContentError
 from pelican.plugins.info_sessions.settings import SessionSettings, save_as
 
 SITE = {
     "SITENAME": "Our Site",
-    "SITE_ABSOLUTE_URL": "https://sessions.example.org/",
+    "SITEURL": "https://sessions.example.org/",
     "TIMEZONE": "America/New_York",
-    "SITE_TODAY": "2026-11-23",
+    "INFO_SESSIONS_TODAY": "2026-11-23",
 }
 
 
@@ -38,26 +38,46 @@ def test_settings_override_defaults() -> None:
     assert (config.uid_domain, config.past_days) == ("example.org", 30)
 
 
+def test_only_pelican_settings_and_its_own_are_read() -> None:
+    """SITEURL gives the absolute address unless INFO_SESSIONS_SITE_URL says otherwise (a
+    site with root-relative links); the default time zone is TIMEZONE."""
+    config = SessionSettings.from_settings(
+        {
+            **SITE,
+            "SITEURL": "",
+            "TIMEZONE": "Europe/London",
+            "INFO_SESSIONS_SITE_URL": "https://www.example.org",
+            "SITE_TODAY": "1999-01-01",  # another plugin's setting: not read
+            "SITE_ABSOLUTE_URL": "https://elsewhere.example",
+        }
+    )
+    assert config.site_url == "https://www.example.org"
+    assert config.uid_domain == "www.example.org"
+    assert config.default_timezone == "Europe/London"
+    assert config.today == date(2026, 11, 23)
+    assert config.require_program is False
+
+
 def test_every_bad_setting_is_reported_together() -> None:
-    with pytest.raises(SessionContentError) as caught:
+    with pytest.raises(ContentError) as caught:
         SessionSettings.from_settings(
             {
                 **SITE,
-                "SITE_TODAY": "23/11/2026",
+                "INFO_SESSIONS_TODAY": "23/11/2026",
                 "INFO_SESSIONS_DEFAULT_TIMEZONE": "Eastern",
                 "INFO_SESSIONS_PAST_DAYS": "many",
                 "INFO_SESSIONS_REFRESH": 6,
-                "SITE_ABSOLUTE_URL": "",
+                "SITEURL": "",
             }
         )
-    assert caught.value.problems == [
+    assert [str(problem) for problem in caught.value.problems] == [
         "pelicanconf.py: INFO_SESSIONS_REFRESH: 6: unknown; did you mean "
         "INFO_SESSIONS_REFRESH_HOURS?",
         "pelicanconf.py: INFO_SESSIONS_DEFAULT_TIMEZONE: 'Eastern': not an IANA time zone name",
         "pelicanconf.py: INFO_SESSIONS_PAST_DAYS: 'many': must be a whole number",
-        "pelicanconf.py: SITE_ABSOLUTE_URL: '': feeds need an absolute http(s) address, e.g. "
-        "https://example.org",
-        "pelicanconf.py: SITE_TODAY: '23/11/2026': not a date; write it as YYYY-MM-DD",
+        "pelicanconf.py: SITEURL: '': feeds need the site's absolute http(s) address, e.g. "
+        "https://example.org; set SITEURL, or INFO_SESSIONS_SITE_URL when SITEURL is relative",
+        "pelicanconf.py: INFO_SESSIONS_TODAY: '23/11/2026': not a date; write it as YYYY-MM-DD",
     ]
 
 

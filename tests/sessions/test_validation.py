@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pelican.plugins.info_sessions.model import Format, Status
-from pelican.plugins.info_sessions.parsing import parse_session_text
-from pelican.plugins.info_sessions.validation import Checked, Paths, parse_duration, validate
+from pelican.plugins.info_sessions.headers import read_header
+from pelican.plugins.info_sessions.model import FIELDS, Format, Status
+from pelican.plugins.info_sessions.settings import SessionSettings
+from pelican.plugins.info_sessions.validation import Checked, parse_duration, validate
 
 PATH = "content/sessions/alpha-online.md"
 VALID = """\
@@ -35,22 +36,31 @@ Body.
 """
 
 
+CONFIG = SessionSettings.from_settings(
+    {
+        "SITEURL": "https://example.org",
+        "TIMEZONE": "America/New_York",
+        "INFO_SESSIONS_TODAY": "2026-11-23",
+        "INFO_SESSIONS_REQUIRE_PROGRAM": True,
+    }
+)
+
+
 def check(text: str, relative: str = "sessions/alpha-online.md") -> Checked:
     """Parse and validate ``text`` as the file ``relative`` of a content folder."""
     display = f"content/{relative}"
     return validate(
-        parse_session_text(text, display),
+        read_header(text, display, FIELDS),
         relative_path=relative,
         source_path=f"/site/{display}",
-        default_timezone="America/New_York",
-        uid_domain="example.org",
-        paths=Paths(
-            url=lambda slug: f"sessions/{slug}/",
-            save_as=lambda slug: f"sessions/{slug}/index.html",
-            feed_path=lambda slug: f"calendar/sessions/{slug}.ics",
-        ),
-        markdown=lambda body: f"<p>{body}</p>",
+        config=CONFIG,
+        render=lambda body: f"<p>{body}</p>",
     )
+
+
+def messages(result: Checked) -> list[str]:
+    """The problems of one file as staff read them."""
+    return [str(problem) for problem in result.problems]
 
 
 def edited(base: str, old: str, new: str) -> str:
@@ -60,7 +70,7 @@ def edited(base: str, old: str, new: str) -> str:
 
 def test_valid_file_gives_a_typed_session() -> None:
     result = check(VALID)
-    assert result.problems == []
+    assert result.problems == ()
     session = result.session
     assert session.title == "Alpha online session"
     assert session.format is Format.ONLINE
@@ -82,7 +92,7 @@ def test_field_names_are_case_insensitive_and_header_may_continue_a_line() -> No
 
 def test_crlf_and_byte_order_mark_are_accepted() -> None:
     result = check("\ufeff" + VALID.replace("\n", "\r\n"))
-    assert result.problems == []
+    assert result.problems == ()
     assert result.session.join_url == "https://example.org/join/alpha"
 
 
@@ -141,8 +151,8 @@ BAD = [
         "Title:",
         "Titel:",
         [
-            "content/sessions/alpha-online.md: Titel: 'Alpha online session': unknown field "
-            "(line 1); did you mean 'Title'?",
+            "content/sessions/alpha-online.md:1: Titel: 'Alpha online session': unknown field; "
+            "did you mean 'Title'?",
             "content/sessions/alpha-online.md: Title: (missing): required; add a 'Title:' line",
         ],
         id="misspelt-field",
@@ -151,7 +161,7 @@ BAD = [
         VALID,
         "Join-URL: https://example.org/join/alpha\n",
         "Join-URL: https://example.org/join/alpha\nColour: blue\n",
-        "content/sessions/alpha-online.md: Colour: 'blue': unknown field (line 7); remove it; "
+        "content/sessions/alpha-online.md:7: Colour: 'blue': unknown field; remove it; "
         "known fields: Title, Program, Format, Start, End, Duration, Timezone, Location, "
         "Join-URL, Registration-URL, Status, UID, Sequence, Modified",
         id="unknown-field",
@@ -160,23 +170,23 @@ BAD = [
         VALID,
         "Duration: 1h\n",
         "Duration: 1h\nStart: 2026-12-09 12:00\n",
-        "content/sessions/alpha-online.md: Start: '2026-12-09 12:00': set twice, on lines 4 "
-        "and 6; keep one",
+        "content/sessions/alpha-online.md:6: Start: '2026-12-09 12:00': set twice, on lines "
+        "4 and 6; keep one",
         id="repeated-field",
     ),
     pytest.param(
         VALID,
         "Duration: 1h\n",
         "Duration: 1h\nthis line has no colon\n",
-        "content/sessions/alpha-online.md: (header): 'this line has no colon': line 6 is not "
-        "'Field: value'; put a blank line between the header and the description",
+        "content/sessions/alpha-online.md:6: (header): 'this line has no colon': not 'Field: "
+        "value'; put a blank line between the header and the description",
         id="header-line-without-colon",
     ),
     pytest.param(
         VALID,
         "Format: online",
         "Format: onsite",
-        "content/sessions/alpha-online.md: Format: 'onsite': must be one of in-person, online, "
+        "content/sessions/alpha-online.md:3: Format: 'onsite': must be one of in-person, online, "
         "hybrid (did you mean 'online'?)",
         id="unknown-format",
     ),
@@ -184,7 +194,7 @@ BAD = [
         VALID,
         "Start: 2026-12-08 12:00",
         "Start: 8 December 2026, noon",
-        "content/sessions/alpha-online.md: Start: '8 December 2026, noon': not a date and "
+        "content/sessions/alpha-online.md:4: Start: '8 December 2026, noon': not a date and "
         "time; write it as YYYY-MM-DD HH:MM, e.g. 2027-03-09 18:00",
         id="start-not-a-date",
     ),
@@ -192,7 +202,7 @@ BAD = [
         VALID,
         "Start: 2026-12-08 12:00",
         "Start: 2027-02-30 12:00",
-        "content/sessions/alpha-online.md: Start: '2027-02-30 12:00': not a date and time; "
+        "content/sessions/alpha-online.md:4: Start: '2027-02-30 12:00': not a date and time; "
         "write it as YYYY-MM-DD HH:MM, e.g. 2027-03-09 18:00",
         id="start-impossible-date",
     ),
@@ -208,7 +218,7 @@ BAD = [
         VALID,
         "Duration: 1h",
         "Duration: 1h\nEnd: 2026-12-08 13:00",
-        "content/sessions/alpha-online.md: Duration: '1h': give End or Duration, not both; "
+        "content/sessions/alpha-online.md:5: Duration: '1h': give End or Duration, not both; "
         "remove one of the two lines",
         id="end-and-duration",
     ),
@@ -216,7 +226,7 @@ BAD = [
         VALID,
         "Duration: 1h",
         "Duration: an hour",
-        "content/sessions/alpha-online.md: Duration: 'an hour': not a duration; write it like "
+        "content/sessions/alpha-online.md:5: Duration: 'an hour': not a duration; write it like "
         "90m, 1h or 1h30m",
         id="bad-duration",
     ),
@@ -224,7 +234,7 @@ BAD = [
         VALID,
         "Duration: 1h",
         "Duration: 12h30m",
-        "content/sessions/alpha-online.md: Duration: '12h30m': the session would last 12 h 30 "
+        "content/sessions/alpha-online.md:5: Duration: '12h30m': the session would last 12 h 30 "
         "min; 12 hours at most",
         id="too-long",
     ),
@@ -232,7 +242,7 @@ BAD = [
         IN_PERSON,
         "End: 2026-12-08 13:30",
         "End: 2026-12-08 11:30",
-        "content/sessions/alpha-online.md: End: '2026-12-08 11:30': must end after Start "
+        "content/sessions/alpha-online.md:5: End: '2026-12-08 11:30': must end after Start "
         "(2026-12-08 12:00)",
         id="ends-before-start",
     ),
@@ -240,14 +250,15 @@ BAD = [
         VALID,
         "Duration: 1h",
         "Duration: 0m",
-        "content/sessions/alpha-online.md: Duration: '0m': must end after Start (2026-12-08 12:00)",
+        "content/sessions/alpha-online.md:5: Duration: '0m': must end after Start "
+        "(2026-12-08 12:00)",
         id="zero-duration",
     ),
     pytest.param(
         VALID,
         "Format: online",
         "Format: online\nTimezone: America/Bostn",
-        "content/sessions/alpha-online.md: Timezone: 'America/Bostn': unknown time zone; use "
+        "content/sessions/alpha-online.md:4: Timezone: 'America/Bostn': unknown time zone; use "
         "an IANA name such as 'America/New_York' (did you mean 'America/Boise'?)",
         id="unknown-zone",
     ),
@@ -255,7 +266,7 @@ BAD = [
         VALID,
         "Start: 2026-12-08 12:00",
         "Start: 2027-03-14 02:30",
-        "content/sessions/alpha-online.md: Start: '2027-03-14 02:30': does not exist in "
+        "content/sessions/alpha-online.md:4: Start: '2027-03-14 02:30': does not exist in "
         "America/New_York: clocks go forward 1 hour that night and skip this time; choose a "
         "time at least 1 hour earlier or later",
         id="dst-gap",
@@ -264,7 +275,7 @@ BAD = [
         VALID,
         "Start: 2026-12-08 12:00",
         "Start: 2027-11-07 01:30",
-        "content/sessions/alpha-online.md: Start: '2027-11-07 01:30': is ambiguous in "
+        "content/sessions/alpha-online.md:4: Start: '2027-11-07 01:30': is ambiguous in "
         "America/New_York: clocks go back 1 hour that night, so it happens twice; choose a "
         "time at least 1 hour earlier or later",
         id="dst-fold",
@@ -273,7 +284,7 @@ BAD = [
         edited(IN_PERSON, "Start: 2026-12-08 12:00", "Start: 2027-03-28 00:30"),
         "End: 2026-12-08 13:30",
         "End: 2027-03-28 01:30\nTimezone: Europe/London",
-        "content/sessions/alpha-online.md: End: '2027-03-28 01:30': does not exist in "
+        "content/sessions/alpha-online.md:5: End: '2027-03-28 01:30': does not exist in "
         "Europe/London: clocks go forward 1 hour that night and skip this time; choose a "
         "time at least 1 hour earlier or later",
         id="dst-gap-in-end",
@@ -306,7 +317,7 @@ BAD = [
         VALID,
         "Join-URL: https://example.org/join/alpha",
         "Join-URL: http://example.org/join/alpha",
-        "content/sessions/alpha-online.md: Join-URL: 'http://example.org/join/alpha': must be "
+        "content/sessions/alpha-online.md:6: Join-URL: 'http://example.org/join/alpha': must be "
         "an https:// URL with a host and no spaces",
         id="join-url-not-https",
     ),
@@ -314,7 +325,7 @@ BAD = [
         VALID,
         "Join-URL: https://example.org/join/alpha",
         "Join-URL: https://example.org/join/alpha\nRegistration-URL: javascript:alert(1)",
-        "content/sessions/alpha-online.md: Registration-URL: 'javascript:alert(1)': must be "
+        "content/sessions/alpha-online.md:7: Registration-URL: 'javascript:alert(1)': must be "
         "an https:// URL with a host and no spaces",
         id="registration-url-script",
     ),
@@ -322,7 +333,7 @@ BAD = [
         VALID,
         "Join-URL: https://example.org/join/alpha",
         "Join-URL: https://example.org/join/alpha\nLocation: Room 1",
-        "content/sessions/alpha-online.md: Location: 'Room 1': online sessions have no venue; "
+        "content/sessions/alpha-online.md:7: Location: 'Room 1': online sessions have no venue; "
         "remove the line or set 'Format: hybrid'",
         id="online-with-location",
     ),
@@ -330,7 +341,7 @@ BAD = [
         IN_PERSON,
         "Location:",
         "Join-URL: https://example.org/j\nLocation:",
-        "content/sessions/alpha-online.md: Join-URL: 'https://example.org/j': in-person "
+        "content/sessions/alpha-online.md:6: Join-URL: 'https://example.org/j': in-person "
         "sessions have no join link; remove the line or set 'Format: hybrid'",
         id="in-person-with-join-url",
     ),
@@ -338,7 +349,7 @@ BAD = [
         VALID,
         "Format: online",
         "Format: online\nStatus: canceled",
-        "content/sessions/alpha-online.md: Status: 'canceled': must be one of scheduled, "
+        "content/sessions/alpha-online.md:4: Status: 'canceled': must be one of scheduled, "
         "cancelled, postponed, full (did you mean 'cancelled'?)",
         id="unknown-status",
     ),
@@ -346,7 +357,7 @@ BAD = [
         VALID,
         "Format: online",
         "Format: online\nSequence: -1",
-        "content/sessions/alpha-online.md: Sequence: '-1': must be a whole number, 0 or more; "
+        "content/sessions/alpha-online.md:4: Sequence: '-1': must be a whole number, 0 or more; "
         "raise it by one for each change to the time, place or status",
         id="negative-sequence",
     ),
@@ -354,7 +365,7 @@ BAD = [
         VALID,
         "Format: online",
         "Format: online\nUID: my uid",
-        "content/sessions/alpha-online.md: UID: 'my uid': use letters, digits, '.', '_' and "
+        "content/sessions/alpha-online.md:4: UID: 'my uid': use letters, digits, '.', '_' and "
         "'-', optionally '@domain', e.g. 'alpha-online-2027' ; or remove the line to use the "
         "file name",
         id="bad-uid",
@@ -363,7 +374,7 @@ BAD = [
         VALID,
         "Format: online",
         "Format: online\nModified: yesterday",
-        "content/sessions/alpha-online.md: Modified: 'yesterday': write it as YYYY-MM-DD or "
+        "content/sessions/alpha-online.md:4: Modified: 'yesterday': write it as YYYY-MM-DD or "
         "YYYY-MM-DD HH:MM",
         id="bad-modified",
     ),
@@ -371,7 +382,7 @@ BAD = [
         VALID,
         "Title: Alpha online session",
         "Title:",
-        "content/sessions/alpha-online.md: Title: '': required; add a 'Title:' line",
+        "content/sessions/alpha-online.md:1: Title: '': required; add a 'Title:' line",
         id="empty-title",
     ),
 ]
@@ -382,7 +393,7 @@ def test_each_bad_input_gives_one_exact_message(
     base: str, old: str, new: str, expected: str | list[str]
 ) -> None:
     result = check(edited(base, old, new))
-    assert result.problems == ([expected] if isinstance(expected, str) else expected)
+    assert messages(result) == ([expected] if isinstance(expected, str) else expected)
     assert result.session is None
 
 
@@ -398,14 +409,15 @@ Status: maybe
 Body.
 """
     problems = check(text, "sessions/Bad Name.md").problems
-    fields = [problem.split(": ")[1] for problem in problems]
+    fields = [problem.field for problem in problems]
     assert fields == ["Titel", "(file name)", "Title", "Format", "Start", "Duration", "Status"]
-    assert all(problem.startswith("content/sessions/Bad Name.md: ") for problem in problems)
+    assert {problem.path for problem in problems} == {"content/sessions/Bad Name.md"}
+    assert [problem.line for problem in problems] == [1, None, None, 3, 4, 5, 6]
 
 
 def test_a_file_without_header_is_reported() -> None:
     result = check("\nJust a description.\n")
-    assert result.problems[0] == (
+    assert messages(result)[0] == (
         "content/sessions/alpha-online.md: (header): (missing): the file has no header; start "
         "it with 'Title: ...' lines, then a blank line, then the description"
     )
@@ -413,7 +425,7 @@ def test_a_file_without_header_is_reported() -> None:
 
 def test_body_lines_that_look_like_fields_stay_in_the_body() -> None:
     result = check(VALID + "\nNote: this is body text.\n")
-    assert result.problems == []
+    assert result.problems == ()
     assert "Note: this is body text." in result.session.body_html
 
 
@@ -423,8 +435,10 @@ def test_hostile_text_never_crashes_and_problems_keep_their_form(text: str) -> N
     result = check(text)
     assert (result.session is None) == bool(result.problems)
     for problem in result.problems:
-        assert problem.startswith("content/sessions/alpha-online.md: ")
-        assert problem.count(": ") >= 3
+        assert problem.path == "content/sessions/alpha-online.md"
+        assert problem.field and problem.fix
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+        assert problem.line is None or 1 <= problem.line <= lines
 
 
 @settings(max_examples=100, deadline=None)

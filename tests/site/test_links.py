@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.realsite import TEST_TODAY, real_site_output
-from tools.build import PROJECT_ROOT, build_site, load_settings
+from tools.build import PROJECT_ROOT, build_site, load_settings, site_today
 from tools.linkcheck.cli import ignore_notes, site_config
 from tools.linkcheck.config import SiteConfig, load_config
 from tools.linkcheck.ignore import local_today
@@ -129,7 +129,7 @@ def test_the_publish_build_links_resolve_under_its_https_address(
     """A publish build (absolute https links everywhere) passes the same offline check."""
     monkeypatch.setenv("SITE_URL", "https://quality-programs.example.org")
     output = tmp_path / "output"
-    build_site(output, settings_file=PUBLISH_SETTINGS, overrides={"SITE_TODAY": TEST_TODAY})
+    build_site(output, settings_file=PUBLISH_SETTINGS, overrides=site_today(TEST_TODAY))
     settings = load_settings(PUBLISH_SETTINGS)
     site = SiteConfig.from_settings(settings, PROJECT_ROOT)
     assert [prefix.netloc for prefix in site.prefixes] == ["quality-programs.example.org"]

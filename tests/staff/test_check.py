@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.problems import messages
 from tests.staff.conftest import environment, invoke
-from tools.build import BuildError, build_site
+from tools.build import BuildError, build_site, site_today
 
 HEADER = "Checked content/: 4 session files, 2 programs, 2 quotes."
 
@@ -65,19 +66,18 @@ def test_every_error_in_every_kind_of_file_at_once_with_file_and_line(site: Path
         "Checked content/: 5 session files, 2 programs, 2 quotes.",
         "",
         "10 errors (the build refuses these):",
-        "  content/figures.toml:7: (file): not valid TOML: Illegal character '\\n' (at line 7, "
-        "column 20)",
-        "  content/news/launch.md:8: (link): 'javascript:alert(1)': not allowed: only https, "
+        "  content/figures.toml:7: (file): 'value = \"one in ten': not valid TOML: Illegal "
+        "character '\\n' (at line 7, column 20)",
+        "  content/news/launch.md: (link): 'javascript:alert(1)': not allowed: only https, "
         "mailto and site-relative links (such as /programs/) may be used; change or remove "
         "the link",
-        "  content/programs/alpha.md: Institution: (missing): required; add a 'Institution:' line",
         "  content/programs/alpha.md:5: Instituton: 'Alpha School': unknown field; did you mean "
         "'Institution'?",
-        "  content/programs/alpha.toml: courses[1]: credits: 'two': must be a positive whole "
-        "number",
+        "  content/programs/alpha.md: Institution: (missing): required; add a 'Institution:' line",
+        "  content/programs/alpha.toml: courses[1].credits: 'two': must be a positive whole number",
         "  content/quotes/ann.md:4: Programs: 'gamma': no such program; use one of: alpha, beta",
-        "  content/sessions/alpha-cancelled.md:5: Duraton: '45m': unknown field (line 5); did "
-        "you mean 'Duration'?",
+        "  content/sessions/alpha-cancelled.md:5: Duraton: '45m': unknown field; did you mean "
+        "'Duration'?",
         "  content/sessions/alpha-cancelled.md: End: (missing): required; add 'End: YYYY-MM-DD "
         "HH:MM' or 'Duration: 90m' (or 1h30m)",
         "  content/sessions/alpha-online-dec.md:4: Start: '2027-03-14 02:30': does not exist in "
@@ -96,13 +96,17 @@ def test_every_error_in_every_kind_of_file_at_once_with_file_and_line(site: Path
     ]
 
 
-def test_the_check_finds_more_than_a_build_reports(site: Path, tmp_path: Path) -> None:
-    """The build stops at the first plugin with problems; the check goes on to the sessions."""
+def test_the_build_and_the_check_both_report_every_plugins_problems(
+    site: Path, tmp_path: Path
+) -> None:
+    """Programs and sessions record their problems; the build stops with all of them."""
     edit(site / "programs" / "alpha.md", "Institution:", "Instituton:")
     edit(site / "sessions" / "beta-hybrid-mar.md", "Program: beta", "Program: gamma")
     with pytest.raises(BuildError) as caught:
-        build_site(tmp_path / "out", overrides={"PATH": str(site), "SITE_TODAY": "2026-11-23"})
-    assert not any("gamma" in problem for problem in caught.value.problems)
+        build_site(tmp_path / "out", overrides={"PATH": str(site), **site_today("2026-11-23")})
+    built = messages(caught.value)
+    assert any("beta-hybrid-mar.md:2: Program: 'gamma'" in line for line in built)
+    assert any("alpha.md:5: Instituton" in line for line in built)
     status, lines = check(site)
     assert status == 1
     assert any("beta-hybrid-mar.md:2: Program: 'gamma'" in line for line in lines)
@@ -165,8 +169,9 @@ def test_with_git_changes_since_the_last_commit_are_checked(site: Path) -> None:
         "  content/sessions/alpha-campus-jan.md:1: Sequence: '0': Start, End changed since the "
         "last commit but Sequence did not go up; set 'Sequence: 1' so calendars that have the "
         "event update it",
-        "  content/sessions/alpha-cancelled.md: (file): (deleted): a published session must "
-        "stay so that subscribers' calendars drop it; restore it (git checkout HEAD -- "
+        "  content/sessions/alpha-cancelled.md: (file): (missing): deleted, but a published "
+        "session must stay so that subscribers' calendars drop it; restore it (git checkout "
+        "HEAD -- "
         "content/sessions/alpha-cancelled.md) and set 'Status: cancelled'; to rename a file, "
         "keep 'UID: <old name>' in it",
     ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.sessions.helpers import page
 from tests.staff.conftest import TODAY, invoke_on_terminal
-from tools.build import PROJECT_ROOT, build_site
+from tools.build import PROJECT_ROOT, build_site, site_today
 
 GUIDE = PROJECT_ROOT / "docs" / "staff-guide.md"
 # "Prompt (hint) [default]: answer": the prompt ends with ")" or "]", then ":".
@@ -50,7 +50,7 @@ def test_the_guides_example_is_what_new_session_does(tmp_path: Path) -> None:
             assert f"{line}\n" in run.output, line
     written = tmp_path / lines[-1].removeprefix("Wrote ")
     output = tmp_path / "output"
-    build_site(output, overrides={"PATH": str(tmp_path / "content"), "SITE_TODAY": TODAY})
+    build_site(output, overrides={"PATH": str(tmp_path / "content"), **site_today(TODAY)})
     url = f"sessions/{written.stem}"
     assert page(output, url).h1.get_text() == "MHQS online information session"
     assert page(output, "sessions").find("a", href=f"/{url}/") is not None

@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from tests.sessions.helpers import page
 from tests.staff.conftest import TODAY, invoke, invoke_on_terminal
-from tools.build import build_site
+from tools.build import build_site, site_today
 
 ONLINE = {
     "--program": "alpha",
@@ -27,7 +27,7 @@ ONLINE_FLAGS = [part for item in ONLINE.items() for part in item]
 
 def build(content: Path) -> Path:
     output = content.parent / "output"
-    build_site(output, overrides={"PATH": str(content), "SITE_TODAY": TODAY})
+    build_site(output, overrides={"PATH": str(content), **site_today(TODAY)})
     return output
 
 
@@ -253,6 +253,6 @@ def test_the_written_file_can_be_renamed_without_becoming_a_new_event(site: Path
     file = site / "sessions" / "2027-05-11-alpha-online.md"
     file.rename(file.with_name("alpha-may-online.md"))
     output = site.parent / "renamed"
-    build_site(output, overrides={"PATH": str(site), "SITE_TODAY": TODAY})
+    build_site(output, overrides={"PATH": str(site), **site_today(TODAY)})
     assert uid in feed_events(output, "all")
     assert (output / "sessions" / "alpha-may-online" / "index.html").is_file()

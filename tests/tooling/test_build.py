@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.problems import messages
 from tests.trees import tree_digest
 from tools.build import BuildError, build_site, source_map_path
 
@@ -17,7 +18,7 @@ def test_failed_build_leaves_previous_output_untouched(build, content_copy: Path
     program.write_text(program.read_text().replace("Institution:", "Instituton:", 1))
     with pytest.raises(BuildError) as caught:
         build(content=content_copy, output=output)
-    assert any("Instituton" in problem for problem in caught.value.problems)
+    assert any("Instituton" in problem for problem in messages(caught.value))
     assert tree_digest(output) == before
     leftovers = [p.name for p in output.parent.iterdir() if "building" in p.name]
     assert leftovers == []
@@ -43,8 +44,19 @@ def test_logged_warnings_fail_the_build(tmp_path: Path, content_copy: Path) -> N
     page.write_text(page.read_text() + "\n[broken]({filename}/no-such-file.md)\n")
     with pytest.raises(BuildError) as caught:
         build_site(tmp_path / "out", overrides={"PATH": str(content_copy)})
-    assert any("no-such-file.md" in problem for problem in caught.value.problems)
+    assert any("no-such-file.md" in problem for problem in messages(caught.value))
     assert not (tmp_path / "out").exists()
+
+
+def test_a_warning_fails_every_build_of_one_process(tmp_path: Path, content_copy: Path) -> None:
+    """Pelican drops a warning it has logged before anywhere in the process; `make serve`
+    rebuilds in one process, so the same broken link must fail the second build too."""
+    page = content_copy / "pages" / "about.md"
+    page.write_text(page.read_text() + "\n[broken]({filename}/still-no-such-file.md)\n")
+    for attempt in ("first", "second"):
+        with pytest.raises(BuildError) as caught:
+            build_site(tmp_path / attempt, overrides={"PATH": str(content_copy)})
+        assert any("still-no-such-file.md" in problem for problem in messages(caught.value))
 
 
 def test_build_works_in_a_plain_process_like_make_build(tmp_path: Path) -> None:
@@ -56,8 +68,8 @@ def test_build_works_in_a_plain_process_like_make_build(tmp_path: Path) -> None:
     from tools.build import PROJECT_ROOT
 
     script = (
-        "import sys; from pathlib import Path; from tools.build import build_site; "
-        "build_site(Path(sys.argv[1]), overrides={'SITE_TODAY': '2026-11-23'})"
+        "import sys; from pathlib import Path; from tools.build import build_site, site_today; "
+        "build_site(Path(sys.argv[1]), overrides=site_today('2026-11-23'))"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tools.build import PROJECT_ROOT, build_site, load_settings
+from tools.build import PROJECT_ROOT, build_site, load_settings, site_today
 from tools.publish import PublishError, publish_to_github_pages, publish_with_rsync
 
 PUBLISHCONF = PROJECT_ROOT / "publishconf.py"
@@ -26,7 +26,7 @@ def published_build(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("publish") / "output"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SITE_URL", "https://example.org/site/")
-        build_site(output, settings_file=PUBLISHCONF, overrides={"SITE_TODAY": "2026-11-23"})
+        build_site(output, settings_file=PUBLISHCONF, overrides=site_today("2026-11-23"))
     return output
 
 

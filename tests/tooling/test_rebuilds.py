@@ -13,7 +13,7 @@ import pytest
 
 from tests.realsite import TEST_TODAY
 from tests.trees import tree_digest
-from tools.build import PROJECT_ROOT, build_site, sync_tree
+from tools.build import PROJECT_ROOT, build_site, site_today, sync_tree
 from tools.devserver import Rebuilder
 
 
@@ -25,7 +25,7 @@ def site(tmp_path: Path, content_copy: Path) -> Iterator[dict[str, Path]]:
 
 
 def _overrides(site: dict[str, Path]) -> dict[str, object]:
-    return {"PATH": str(site["content"]), "THEME": str(site["theme"]), "SITE_TODAY": TEST_TODAY}
+    return {"PATH": str(site["content"]), "THEME": str(site["theme"]), **site_today(TEST_TODAY)}
 
 
 def _fresh(site: dict[str, Path], tmp_path: Path, name: str) -> dict[str, bytes]:

@@ -23,12 +23,13 @@ from itertools import combinations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pelican.plugins.info_sessions.files import check_session_text, markdown_renderer
+from pelican.plugins.info_sessions.files import SessionReader, check_session_text
 from pelican.plugins.info_sessions.model import Session, Status
+from pelican.plugins.info_sessions.problems import Problem
 from pelican.plugins.info_sessions.settings import SessionSettings
 
 from tools.build import PROJECT_ROOT
-from tools.staff.content import Problem, SiteContent, header_line, read_content
+from tools.staff.content import SiteContent, read_content
 
 UTC = ZoneInfo("UTC")
 
@@ -93,9 +94,14 @@ def _wall(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
-def _file_line(site: SiteContent, session: Session, name: str) -> tuple[str, int | None]:
-    path = f"{site.folder.name}/{session.relative_source_path}"
-    return path, header_line(site.file(path), name)
+def _path(site: SiteContent, session: Session) -> str:
+    return f"{site.folder.name}/{session.relative_source_path}"
+
+
+def _line(site: SiteContent, session: Session, *names: str) -> int | None:
+    """The line of the first of ``names`` the session's file sets (the reader kept them)."""
+    lines = site.checked[_path(site, session)].lines
+    return next((lines[name] for name in names if name in lines), None)
 
 
 def past_scheduled_warnings(
@@ -108,14 +114,15 @@ def past_scheduled_warnings(
             continue
         if git is not None and Path(session.source_path).resolve() not in git.changed:
             continue
-        path, line = _file_line(site, session, "Start")
         problems.append(
             Problem(
-                path,
-                line,
-                f"Start: {_wall(session.start)!r}: ended before today ({config.today}) but is "
-                "still scheduled; if the date is wrong, correct it; if the session did not "
-                "take place, set 'Status: cancelled' and raise Sequence by one",
+                _path(site, session),
+                "Start",
+                _wall(session.start),
+                f"ended before today ({config.today}) but is still scheduled; if the date is "
+                "wrong, correct it; if the session did not take place, set 'Status: "
+                "cancelled' and raise Sequence by one",
+                _line(site, session, "Start"),
             )
         )
     return problems
@@ -130,16 +137,15 @@ def overlap_warnings(site: SiteContent) -> list[Problem]:
             continue
         if not (first.start < second.end and second.start < first.end):
             continue
-        path, line = _file_line(site, second, "Start")
-        other = f"{site.folder.name}/{first.relative_source_path}"
         problems.append(
             Problem(
-                path,
-                line,
-                f"Start: {_wall(second.start)!r}: overlaps {other} ({first.title!r}, "
-                f"{_wall(first.start)} to {first.end:%H:%M}), a session of the same program; "
-                "if one replaces the other, set 'Status: cancelled' in the old one, otherwise "
-                "correct the time",
+                _path(site, second),
+                "Start",
+                _wall(second.start),
+                f"overlaps {_path(site, first)} ({first.title!r}, {_wall(first.start)} to "
+                f"{first.end:%H:%M}), a session of the same program; if one replaces the "
+                "other, set 'Status: cancelled' in the old one, otherwise correct the time",
+                _line(site, second, "Start"),
             )
         )
     return problems
@@ -170,7 +176,7 @@ def sequence_warnings(
     Sequence stayed where it was."""
     if git is None:
         return []
-    render = markdown_renderer(config.markdown)
+    reader = SessionReader(site.settings)
     problems = []
     for session in site.sessions:
         file = Path(session.source_path).resolve()
@@ -186,7 +192,7 @@ def sequence_warnings(
             display_path=path,
             source_path=str(file),
             config=config,
-            render=render,
+            reader=reader,
         ).session
         if before is None or session.sequence > before.sequence:
             continue
@@ -195,10 +201,12 @@ def sequence_warnings(
             problems.append(
                 Problem(
                     path,
-                    header_line(file, "Sequence") or header_line(file, "Title"),
-                    f"Sequence: {str(session.sequence)!r}: {', '.join(changed)} changed since "
-                    "the last commit but Sequence did not go up; set 'Sequence: "
-                    f"{before.sequence + 1}' so calendars that have the event update it",
+                    "Sequence",
+                    str(session.sequence),
+                    f"{', '.join(changed)} changed since the last commit but Sequence did not "
+                    f"go up; set 'Sequence: {before.sequence + 1}' so calendars that have the "
+                    "event update it",
+                    _line(site, session, "Sequence", "Title"),
                 )
             )
     return problems
@@ -212,7 +220,7 @@ def deleted_warnings(
         return []
     sessions_folder = (site.folder / config.path).resolve()
     kept = {result.uid for result in site.checked.values() if result.uid}
-    render = markdown_renderer(config.markdown)
+    reader = SessionReader(site.settings)
     problems = []
     for file in sorted(git.deleted):
         if file.suffix != ".md" or sessions_folder not in file.parents:
@@ -228,17 +236,18 @@ def deleted_warnings(
             display_path=path,
             source_path=str(file),
             config=config,
-            render=render,
+            reader=reader,
         ).uid
         if uid and uid in kept:
             continue  # renamed, and the new file keeps its UID
         problems.append(
             Problem(
                 path,
+                "(file)",
                 None,
-                "(file): (deleted): a published session must stay so that subscribers' "
-                f"calendars drop it; restore it (git checkout HEAD -- {path}) and set "
-                "'Status: cancelled'; to rename a file, keep 'UID: <old name>' in it",
+                "deleted, but a published session must stay so that subscribers' calendars "
+                f"drop it; restore it (git checkout HEAD -- {path}) and set 'Status: "
+                "cancelled'; to rename a file, keep 'UID: <old name>' in it",
             )
         )
     return problems

@@ -1,49 +1,47 @@
 """Read the site's content as the build does, without writing anything.
 
-The build's generators run their reading phase only (``generate_context``): news, pages,
-programs, quotes, figures and sessions are read and checked by the plugins' own validators,
-every problem is collected (none stops the others), and nothing is written.
+Pelican's own pipeline runs (``Pelican.run()``) with a writer that writes nothing, installed
+through Pelican's ``get_writer`` signal: news, pages, programs, quotes, figures and sessions
+are read and checked by the plugins' own validators, every problem is collected (the
+plugins record them and raise them all at once), and no page is written.
 """
 
 from __future__ import annotations
 
-import logging
-import re
+import contextlib
+import io
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pelican import Pelican
-from pelican.generators import ArticlesGenerator, PagesGenerator
-from pelican.log import LimitFilter
-from pelican.plugins.info_sessions.errors import SessionContentError
+from pelican import Pelican, signals
 from pelican.plugins.info_sessions.generator import SessionsGenerator
+from pelican.plugins.info_sessions.headers import shown_path
+from pelican.plugins.info_sessions.hooks import session_read
 from pelican.plugins.info_sessions.model import Session
+from pelican.plugins.info_sessions.problems import ContentError, Problem, by_file
 from pelican.plugins.info_sessions.settings import SessionSettings
 from pelican.plugins.info_sessions.validation import Checked
+from pelican.writers import Writer
 
-from programs.errors import ProgramsContentError
 from programs.generator import ProgramsGenerator
-from tools.build import PROJECT_ROOT, load_settings
-
-_LINE = re.compile(r"\blines? (\d+)\b")
+from tools.build import PROJECT_ROOT, LoggedMessage, load_settings, logged_messages, site_today
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem: the file as the build names it, the line when known, and the rest of
-    the message ("field: value: what is wrong and how to fix it")."""
+class NullWriter(Writer):
+    """Pelican's writer, writing nothing: pages and feeds are neither rendered nor saved."""
 
-    path: str
-    line: int | None
-    text: str
+    def write_file(self, *args: Any, **kwargs: Any) -> None:
+        """Write no page."""
 
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.text}"
+    def write_feed(self, *args: Any, **kwargs: Any) -> None:
+        """Write no feed."""
+
+
+def null_writer(pelican: Pelican) -> type[Writer]:
+    """Pelican's get_writer signal: hand it the writer that writes nothing."""
+    return NullWriter
 
 
 @dataclass
@@ -53,88 +51,73 @@ class SiteContent:
     folder: Path
     settings: dict[str, Any]
     session_config: SessionSettings | None
+    session_generator: SessionsGenerator | None = None
     programs: list[Any] = field(default_factory=list)  # programs plugin's Program objects
     quotes: list[Any] = field(default_factory=list)
     checked: dict[str, Checked] = field(default_factory=dict)  # session display path -> result
     sessions: list[Session] = field(default_factory=list)  # sessions without any problem
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem | LoggedMessage] = field(default_factory=list)
 
     def file(self, display_path: str) -> Path:
         """The file a display path ("content/sessions/x.md") names."""
         return self.folder.parent / display_path
 
 
-def header_line(file: Path, name: str) -> int | None:
-    """The line of the last ``name:`` header line in ``file`` (None when there is none)."""
-    try:
-        lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return None
-    found = None
-    pattern = re.compile(rf"^{re.escape(name)}[ \t]*:", re.IGNORECASE)
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            break
-        if pattern.match(line.removeprefix("\ufeff")):
-            found = number
-    return found
+class _FileOfMessages:
+    """Which file was being read when each message was logged: Pelican announces every
+    content object it has read (``content_object_init``), the sessions plugin every session
+    file (``session_read``); what was logged since the previous one came from that file."""
+
+    def __init__(self, logged: list[LoggedMessage], content_path: str) -> None:
+        self.logged = logged
+        self.content_path = content_path
+        self.files: dict[int, str] = {}  # index in ``logged`` -> file as problems name it
+        self._done = 0
+
+    def _read(self, path: str) -> None:
+        for index in range(self._done, len(self.logged)):
+            self.files[index] = path
+        self._done = len(self.logged)
+
+    def content(self, content: Any) -> None:
+        """Pelican's content_object_init: a news item, page, program or quote was read."""
+        self._read(shown_path(self.content_path, content.source_path))
+
+    def session(self, path: str, **_: Any) -> None:
+        """The sessions plugin's session_read: a session file was read."""
+        self._read(path)
+
+    def problems(self) -> list[Problem | LoggedMessage]:
+        """The logged messages; a link removed by safe_markdown as a problem of its file."""
+        found: list[Problem | LoggedMessage] = []
+        for index, message in enumerate(self.logged):
+            file = self.files.get(index)
+            if message.logger == "safe_markdown" and message.args and file:
+                found.append(
+                    Problem(
+                        file,
+                        "(link)",
+                        str(message.args[0]),
+                        "not allowed: only https, mailto and site-relative links (such as "
+                        "/programs/) may be used; change or remove the link",
+                    )
+                )
+            else:
+                found.append(message)
+        return found
 
 
-def locate(message: str, folder: Path) -> Problem:
-    """A plugin's "path: field: value: fix" message as a Problem with its line."""
-    path, _, rest = message.partition(": ")
-    if not rest:
-        return Problem(folder.name, None, message)
-    field_name = rest.split(": ", 1)[0]
-    line = None
-    stated = _LINE.search(rest)
-    if not field_name.startswith("("):
-        line = header_line(folder.parent / path, field_name)
-    if line is None and stated and "lines " not in stated.group(0):
-        line = int(stated.group(1))
-    return Problem(path, line, rest)
-
-
-class _Records(logging.Handler):
-    """Keeps every warning and error logged while content is read (each fails a build)."""
+class _Generators:
+    """Keeps the generators of one run (Pelican's all_generators_finalized signal)."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.records: list[logging.LogRecord] = []
+        self.all: list[Any] = []
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+    def __call__(self, generators: list[Any]) -> None:
+        self.all = list(generators)
 
-
-@contextmanager
-def _logged() -> Iterator[_Records]:
-    # Pelican drops a warning it has logged before in this process; forget them all.
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()
-    handler = _Records()
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        root.removeHandler(handler)
-
-
-def _record_problem(record: logging.LogRecord, folder: Path) -> Problem:
-    """A logged message as a Problem; a link safe_markdown removed is found in its file."""
-    if record.name == "safe_markdown" and isinstance(record.args, tuple) and record.args:
-        url = str(record.args[0])
-        text = (
-            f"(link): {url!r}: not allowed: only https, mailto and site-relative links (such as "
-            "/programs/) may be used; change or remove the link"
-        )
-        for file in sorted(folder.rglob("*.md")):
-            lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-            for number, line in enumerate(lines, start=1):
-                if url in line:
-                    return Problem(file.relative_to(folder.parent).as_posix(), number, text)
-        return Problem(folder.name, None, text)
-    return Problem(folder.name, None, record.getMessage())
+    def first(self, kind: type) -> Any:
+        return next((g for g in self.all if isinstance(g, kind)), None)
 
 
 def read_content(
@@ -147,61 +130,50 @@ def read_content(
     if content is not None:
         overrides["PATH"] = str(content.resolve())
     if today:
-        overrides["SITE_TODAY"] = today
-    with tempfile.TemporaryDirectory(prefix="check-") as unused_output, _logged() as logged:
-        overrides["OUTPUT_PATH"] = unused_output
-        settings = load_settings(settings_file, overrides)
-        pelican = Pelican(settings)  # loads the plugins and runs their `initialized` hooks
-        folder = Path(settings["PATH"])
-        messages: list[str] = []
-        context = settings.copy()
-        context.update(generated_content={}, static_links=set(), static_content={})
-        context["localsiteurl"] = settings["SITEURL"]
-        arguments = {
-            "context": context,
-            "settings": settings,
-            "path": pelican.path,
-            "theme": pelican.theme,
-            "output_path": unused_output,
-        }
-        generators: list[Any] = [
-            ArticlesGenerator(**arguments),  # quotes may name a news item
-            PagesGenerator(**arguments),
-            ProgramsGenerator(**arguments),
+        overrides.update(site_today(today))
+    generators = _Generators()
+    with tempfile.TemporaryDirectory(prefix="check-") as unused_output:
+        settings = load_settings(settings_file, {**overrides, "OUTPUT_PATH": unused_output})
+        found: list[Problem | LoggedMessage] = []
+        with logged_messages(settings) as logged:
+            files = _FileOfMessages(logged, settings["PATH"])
+            with (
+                signals.get_writer.connected_to(null_writer),
+                signals.all_generators_finalized.connected_to(generators),
+                signals.content_object_init.connected_to(files.content),
+                session_read.connected_to(files.session),
+                contextlib.redirect_stdout(io.StringIO()),  # Pelican's "Done: ..." line
+            ):
+                try:
+                    Pelican(settings).run()
+                except ContentError as error:
+                    found += error.problems
+        found += files.problems()
+    return _site(Path(settings["PATH"]), settings, generators, found)
+
+
+def _site(
+    folder: Path, settings: dict[str, Any], generators: _Generators, found: list[Any]
+) -> SiteContent:
+    programs_generator: ProgramsGenerator | None = generators.first(ProgramsGenerator)
+    sessions: SessionsGenerator | None = generators.first(SessionsGenerator)
+    site = SiteContent(
+        folder=folder,
+        settings=settings,
+        session_config=sessions.config if sessions is not None else None,
+        session_generator=sessions,
+        problems=by_file(p for p in found if isinstance(p, Problem)),
+    )
+    site.problems += [p for p in found if not isinstance(p, Problem)]
+    if programs_generator is not None:
+        site.programs = [p for p in programs_generator.programs if getattr(p, "slug", "")]
+        site.quotes = programs_generator.quotes
+    if sessions is not None:
+        site.checked = dict(sessions.checked)
+        troubled = {p.path for p in site.problems if isinstance(p, Problem)}
+        site.sessions = [
+            s
+            for s in sessions.sessions
+            if f"{folder.name}/{s.relative_source_path}" not in troubled
         ]
-        try:
-            sessions = SessionsGenerator(**arguments)
-        except SessionContentError as error:  # the INFO_SESSIONS_ settings themselves
-            messages += error.problems
-            sessions = None
-        for generator in [*generators, sessions]:
-            if generator is None:
-                continue
-            try:
-                generator.generate_context()
-            except (ProgramsContentError, SessionContentError) as error:
-                messages += error.problems
-        programs_generator = generators[2]
-        slugs = [p.slug for p in programs_generator.programs if getattr(p, "slug", "")]
-        site = SiteContent(
-            folder=folder,
-            settings=settings,
-            session_config=sessions.config if sessions else None,
-            programs=[p for p in programs_generator.programs if getattr(p, "slug", "")],
-            quotes=programs_generator.quotes,
-        )
-        if sessions is not None:
-            session_problems = sessions.problems(slugs)
-            messages += session_problems
-            site.checked = dict(sessions.checked)
-            troubled = {message.split(": ", 1)[0] for message in session_problems}
-            site.sessions = [
-                s
-                for s in sessions.sessions
-                if f"{folder.name}/{s.relative_source_path}" not in troubled
-            ]
-        found = [locate(message, folder) for message in messages]
-        found += [_record_problem(record, folder) for record in logged.records]
-        # Grouped by file; a stable sort keeps each file's problems in their own order.
-        site.problems = sorted(found, key=lambda problem: problem.path)
     return site

@@ -12,10 +12,10 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pelican.plugins.info_sessions.files import validate_session_text
+from pelican.plugins.info_sessions.files import SessionReader, validate_session_text
 from pelican.plugins.info_sessions.settings import SessionSettings
 from pelican.plugins.info_sessions.validation import duplicate_uid_problems, parse_duration
 
@@ -80,6 +80,7 @@ class Interview:
         self.folder = sessions_folder  # e.g. "content/sessions"
         self.values: dict[str, str] = {}
         self.programs = {program.slug: program for program in site.programs}
+        self.reader = SessionReader(site.settings)
 
     # -- what each question needs ----------------------------------------------------
     def asked(self, question: Question) -> bool:
@@ -142,12 +143,14 @@ class Interview:
             return ["an answer is needed"]
         candidate = {**self.values, **self.fill(question, answer)}
         draft = f"{self.folder}/draft.md"
-        result = validate_session_text(compose(candidate), draft, self.config, self.programs)
-        prefix = f"{draft}: "
+        result = validate_session_text(
+            compose(candidate), draft, self.config, self.programs, self.reader
+        )
+        # The draft is not a file: its problems are shown without a place.
         problems = [
-            problem.removeprefix(prefix)
+            str(replace(problem, path="", line=None))
             for problem in result.problems
-            if problem.removeprefix(prefix).split(": ", 1)[0] in question.fields
+            if problem.field in question.fields
         ]
         if question.key == "end" and problems:
             problems[-1] += "; or give a duration such as 1h or 90m"
@@ -177,13 +180,13 @@ class Interview:
         values["Format"] = values["Format"].strip().lower()
         text = compose(values)
         path = f"{self.folder}/{name}.md"
-        result = validate_session_text(text, path, self.config, self.programs)
-        problems = result.problems
+        result = validate_session_text(text, path, self.config, self.programs, self.reader)
+        problems = list(result.problems)
         if not problems:
             others = {**self.site.checked, path: result}
-            problems = [p for p in duplicate_uid_problems(others) if p.startswith(f"{path}: ")]
+            problems = [p for p in duplicate_uid_problems(others) if p.path == path]
         if problems:
-            raise NewSessionError("\n".join(problems))
+            raise NewSessionError("\n".join(str(problem) for problem in problems))
         return text
 
 

@@ -5,9 +5,10 @@ Templates only loop and branch; every string they show about a session is made h
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,9 +18,11 @@ from . import links
 from .model import Format, Session, Status
 
 
-def long_date(value: datetime) -> str:
-    """'Tuesday 8 December 2026' (no leading zero, English names)."""
-    return f"{value:%A} {value.day} {value:%B %Y}"
+def long_date(value: date | datetime, *, weekday: bool = True) -> str:
+    """'Tuesday 8 December 2026', or '8 December 2026' without the weekday (no leading zero,
+    English names whatever the locale)."""
+    day = f"{value.day} {calendar.month_name[value.month]} {value.year}"
+    return f"{calendar.day_name[value.weekday()]} {day}" if weekday else day
 
 
 def clock(value: datetime) -> str:

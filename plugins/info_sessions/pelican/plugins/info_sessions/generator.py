@@ -8,7 +8,6 @@ sessions with the templates; ``generate_output`` writes pages and .ics files.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from collections.abc import Iterable
@@ -32,9 +31,10 @@ from .display import (
     time_range,
     where_text,
 )
-from .errors import SessionContentError
-from .files import LIST_FORMATS, check_session_bytes, markdown_renderer
+from .files import LIST_FORMATS, SessionReader, check_session_bytes
+from .headers import shown_path
 from .history import last_commit_times
+from .hooks import session_read
 from .ical import CalendarInfo, EventInfo, IcalCache, calendar_bytes
 from .jsonld import event_jsonld, jsonld_script_text
 from .listing import Feed, Listing, filter_views, group_by_month
@@ -42,6 +42,7 @@ from .memo import SessionMemo, settings_fingerprint
 from .model import Session
 from .pagecache import ReusedPage, page_inputs, view_key
 from .plaintext import html_to_text
+from .problems import ContentError, Problem, by_file, raise_recorded, record
 from .settings import SessionSettings, save_as
 from .validation import Checked, duplicate_uid_problems, program_problems
 
@@ -89,10 +90,15 @@ class SessionsGenerator(Generator):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.config = SessionSettings.from_settings(self.settings)
+        self.config: SessionSettings | None = None
+        try:
+            self.config = SessionSettings.from_settings(self.settings)
+        except ContentError as error:  # reported with the content's problems; nothing read
+            record(self.context, error.problems)
         # Kept between the builds of `make serve`; a plain build starts with an empty one.
         self.memo: SessionMemo = self.settings.get("INFO_SESSIONS_MEMO") or SessionMemo()
         self.checked: dict[str, Checked] = {}
+        self.name_problems: list[Problem] = []  # file names used twice (in subfolders)
         self.sessions: list[Session] = []
         self.stamps: dict[str, datetime] = {}
         self.views: list[SessionView] = []
@@ -102,13 +108,10 @@ class SessionsGenerator(Generator):
     # -- reading -----------------------------------------------------------------------
     def generate_context(self) -> None:
         """Read and check every session file; problems are raised later, all together."""
+        if self.config is None:
+            return
         folder = os.path.join(self.path, self.config.path)
-        # Made on first use: on a rebuild of `make serve` most files come from the memo.
-        renderer = functools.cache(lambda: markdown_renderer(self.config.markdown))
-
-        def render(body: str) -> str:
-            return renderer()(body)
-
+        reader = SessionReader(self.settings)
         self.memo.next_build()
         fingerprint = settings_fingerprint(self.config)
         slugs: dict[str, str] = {}
@@ -120,19 +123,24 @@ class SessionsGenerator(Generator):
                 data,
                 fingerprint,
                 lambda data=data, relative=relative: check_session_bytes(
-                    data, self.path, relative, self.config, render
+                    data, self.path, relative, self.config, reader
                 ),
             )
-            display = os.path.join(os.path.basename(os.path.normpath(self.path)), relative)
+            display = shown_path(self.path, os.path.join(self.path, relative))
+            session_read.send(display, checked=result)
             slug = Path(relative).stem
             if slug in slugs:
-                result.problems.append(
-                    f"{display}: (file name): {slug!r}: also used by {slugs[slug]}; every "
-                    "session file needs its own name"
+                self.name_problems.append(
+                    Problem(
+                        display,
+                        "(file name)",
+                        slug,
+                        f"also used by {slugs[slug]}; every session file needs its own name",
+                    )
                 )
             slugs.setdefault(slug, display)
             self.checked[display] = result
-            if result.session is not None and not result.problems:
+            if result.session is not None and slugs[slug] == display:  # the first of a name
                 self.sessions.append(result.session)
                 self.add_source_path(result.session)
         self.memo.keep_only({os.path.join(self.path, relative) for relative in relatives})
@@ -145,19 +153,22 @@ class SessionsGenerator(Generator):
         logger.debug("info_sessions: read %d session files", len(self.checked))
 
     # -- after every context exists ------------------------------------------------------
-    def problems(self, program_slugs: Iterable[str]) -> list[str]:
+    def problems(self, program_slugs: Iterable[str]) -> list[Problem]:
         """Every problem of every file, programs and UIDs included, grouped by file."""
         problems = [problem for result in self.checked.values() for problem in result.problems]
+        problems += self.name_problems
         problems += program_problems(self.checked, program_slugs)
         problems += duplicate_uid_problems(self.checked)
-        # A stable sort keeps each file's problems in field order.
-        return sorted(problems, key=lambda p: p.split(": ", 1)[0])
+        return by_file(problems)
 
     def finalize(self, programs_by_slug: dict[str, Any]) -> None:
-        """Check programs and UIDs, raise every problem at once, then share the sessions."""
+        """Check programs and UIDs, record every problem, or share the sessions."""
+        if self.config is None:
+            return
         problems = self.problems(programs_by_slug)
         if problems:
-            raise SessionContentError(problems)
+            record(self.context, problems)
+            return
         self.views = [self._view(s, programs_by_slug[s.program_slug]) for s in self.sessions]
         self.shared = self._shared(programs_by_slug)
         self.month_pages = self._month_pages()
@@ -422,7 +433,9 @@ class SessionsGenerator(Generator):
         return inputs
 
     def generate_output(self, writer: Any) -> None:
-        """Write the list pages, month grids, session pages, subscribe page and feeds."""
+        """Write the list pages, month grids, session pages, subscribe page and feeds; first,
+        stop the build with every problem any generator recorded."""
+        raise_recorded(self.context)
         shared = self.shared
         if shared is None:  # finalize did not run: no sessions plugin context
             return

@@ -62,13 +62,12 @@ class SessionMemo:
         self, path: str, data: bytes, fingerprint: str, check: Callable[[], Checked]
     ) -> Checked:
         """The result of ``check()`` for this file, reused while its bytes and the settings
-        stay the same. Returns a copy whose problem list the caller may extend."""
+        stay the same."""
         kept = self._checked.get(path)
         if kept is None or kept[0] != data or kept[1] != fingerprint:
             kept = (data, fingerprint, check())
             self._checked[path] = kept
-        result = kept[2]
-        return Checked(result.session, list(result.problems), result.uid, result.program)
+        return kept[2]
 
     def keep_only(self, paths: set[str]) -> None:
         """Forget files not in this build, so that a long `make serve` does not grow."""

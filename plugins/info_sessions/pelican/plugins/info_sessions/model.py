@@ -6,37 +6,30 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from enum import Enum
 
+from .headers import HeaderField
+
 # Longest session accepted: a calendar entry longer than this is almost always a typo.
 MAX_DURATION = timedelta(hours=12)
 
 
-@dataclass(frozen=True)
-class Field:
-    """One header field of a session file: its name as written and what it takes."""
-
-    name: str
-    required: bool
-    help: str
-
-
 # Every header field a session file may have, in the order the README documents them.
-FIELDS: tuple[Field, ...] = (
-    Field("Title", True, "the session's title"),
-    Field("Program", True, "the slug of the program, e.g. healthcare-quality-and-safety"),
-    Field("Format", True, "in-person, online or hybrid"),
-    Field("Start", True, "YYYY-MM-DD HH:MM, wall-clock time in Timezone"),
-    Field("End", False, "YYYY-MM-DD HH:MM; give End or Duration"),
-    Field("Duration", False, "e.g. 90m, 1h, 1h30m; give End or Duration"),
-    Field("Timezone", False, "IANA name such as America/New_York"),
-    Field("Location", False, "venue and address; required for in-person and hybrid"),
-    Field("Join-URL", False, "https link of the meeting; required for online and hybrid"),
-    Field("Registration-URL", False, "https link of the registration form"),
-    Field("Status", False, "scheduled (default), cancelled, postponed or full"),
-    Field("UID", False, "stable identifier in the feeds; default <file name>@<domain>"),
-    Field("Sequence", False, "revision number in the feeds, 0 or more (default 0)"),
-    Field("Modified", False, "YYYY-MM-DD or YYYY-MM-DD HH:MM of the last real change"),
+# Which ones a session needs depends on its format and on the site (validation.py).
+FIELDS: tuple[HeaderField, ...] = (
+    HeaderField("Title", required=True),
+    HeaderField("Program"),
+    HeaderField("Format", required=True),
+    HeaderField("Start", required=True),
+    HeaderField("End"),
+    HeaderField("Duration"),
+    HeaderField("Timezone"),
+    HeaderField("Location"),
+    HeaderField("Join-URL"),
+    HeaderField("Registration-URL"),
+    HeaderField("Status"),
+    HeaderField("UID"),
+    HeaderField("Sequence"),
+    HeaderField("Modified"),
 )
-FIELDS_BY_KEY: dict[str, Field] = {field.name.lower(): field for field in FIELDS}
 
 
 class Format(Enum):

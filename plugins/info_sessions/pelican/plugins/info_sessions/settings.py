@@ -1,7 +1,8 @@
 """Settings of the info-sessions plugin: defaults, checks, and one frozen settings object.
 
-Every setting starts with INFO_SESSIONS_. Values not given in pelicanconf.py come from
-DEFAULTS, except the few derived from other site settings (see ``SessionSettings.from_settings``).
+Every setting of the plugin starts with INFO_SESSIONS_; besides them it reads only Pelican's
+own SITENAME, SITEURL and TIMEZONE. Values not given in pelicanconf.py come from DEFAULTS;
+the few whose default is another setting are worked out in ``SessionSettings.from_settings``.
 """
 
 from __future__ import annotations
@@ -14,22 +15,28 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import SessionContentError
+from .problems import ContentError, Problem
 
 PREFIX = "INFO_SESSIONS_"
 
 DEFAULTS: dict[str, Any] = {
     # Folder under the content path holding one Markdown file per session.
     "INFO_SESSIONS_PATH": "sessions",
-    # Zone of a session file without a Timezone line.
-    "INFO_SESSIONS_DEFAULT_TIMEZONE": "America/New_York",
+    # "Today", YYYY-MM-DD: what counts as upcoming or past; "" means the date in TIMEZONE.
+    "INFO_SESSIONS_TODAY": "",
+    # Absolute address of the site, for feeds and calendar links; "" means SITEURL.
+    "INFO_SESSIONS_SITE_URL": "",
+    # Whether every session must name a program (one the site provides, see programs.py).
+    "INFO_SESSIONS_REQUIRE_PROGRAM": False,
+    # Zone of a session file without a Timezone line; "" means TIMEZONE.
+    "INFO_SESSIONS_DEFAULT_TIMEZONE": "",
     # How long a session stays in the feeds after it took place.
     "INFO_SESSIONS_PAST_DAYS": 180,
     # How often calendar apps are asked to re-read a feed (REFRESH-INTERVAL, X-PUBLISHED-TTL).
     "INFO_SESSIONS_REFRESH_HOURS": 6,
     # Organizer in JSON-LD and feed descriptions; "" means SITENAME.
     "INFO_SESSIONS_ORGANIZER": "",
-    # Domain after the @ of every UID; "" means the host of SITE_ABSOLUTE_URL.
+    # Domain after the @ of every UID; "" means the host of the site's address.
     "INFO_SESSIONS_UID_DOMAIN": "",
     # How many upcoming sessions the home page shows.
     "INFO_SESSIONS_HOME_COUNT": 3,
@@ -79,7 +86,7 @@ class SessionSettings:
     feed_format: str
     feed_program: str
     feed_session: str
-    markdown: Mapping[str, Any]
+    require_program: bool
 
     @property
     def prodid(self) -> str:
@@ -88,47 +95,42 @@ class SessionSettings:
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> SessionSettings:
-        """Read and check the INFO_SESSIONS_ settings; raise listing every problem."""
-        problems: list[str] = []
+        """Read and check the plugin's settings; raise ContentError listing every problem."""
+        problems: list[Problem] = []
         for name in sorted(key for key in settings if key.startswith(PREFIX)):
             if name not in DEFAULTS:
                 guess = difflib.get_close_matches(name, sorted(DEFAULTS), n=1)
                 hint = f"did you mean {guess[0]}?" if guess else "remove it"
-                problems.append(f"pelicanconf.py: {name}: {settings[name]!r}: unknown; {hint}")
+                problems.append(_problem(name, settings[name], f"unknown; {hint}"))
         value = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
 
         def zone(name: str, raw: object) -> ZoneInfo:
             try:
                 return ZoneInfo(str(raw))
             except (ZoneInfoNotFoundError, ValueError):
-                problems.append(f"pelicanconf.py: {name}: {raw!r}: not an IANA time zone name")
+                problems.append(_problem(name, raw, "not an IANA time zone name"))
                 return ZoneInfo("UTC")
 
-        zone("INFO_SESSIONS_DEFAULT_TIMEZONE", value["INFO_SESSIONS_DEFAULT_TIMEZONE"])
-        site_timezone = zone("TIMEZONE", settings.get("TIMEZONE", "UTC"))
+        site_timezone = zone("TIMEZONE", settings.get("TIMEZONE") or "UTC")
+        default_timezone = value["INFO_SESSIONS_DEFAULT_TIMEZONE"] or site_timezone.key
+        zone("INFO_SESSIONS_DEFAULT_TIMEZONE", default_timezone)
         for name in ("INFO_SESSIONS_PAST_DAYS", "INFO_SESSIONS_REFRESH_HOURS"):
             if not isinstance(value[name], int) or value[name] < 0:
-                problems.append(f"pelicanconf.py: {name}: {value[name]!r}: must be a whole number")
-        site_url = str(settings.get("SITE_ABSOLUTE_URL") or settings.get("SITEURL") or "")
-        site_url = site_url.rstrip("/")
-        host = urlsplit(site_url).hostname or ""
-        if not host:
-            problems.append(
-                f"pelicanconf.py: SITE_ABSOLUTE_URL: {site_url!r}: feeds need an absolute "
-                "http(s) address, e.g. https://example.org"
-            )
-        today = _today(settings.get("SITE_TODAY"), site_timezone, problems)
+                problems.append(_problem(name, value[name], "must be a whole number"))
+        site_url, host = _site_url(value["INFO_SESSIONS_SITE_URL"], settings, problems)
+        today = _today(value["INFO_SESSIONS_TODAY"], site_timezone, problems)
         if problems:
-            raise SessionContentError(problems)
+            raise ContentError(problems)
+        site_name = str(settings.get("SITENAME", ""))
         return cls(
             path=value["INFO_SESSIONS_PATH"],
-            default_timezone=value["INFO_SESSIONS_DEFAULT_TIMEZONE"],
+            default_timezone=default_timezone,
             past_days=value["INFO_SESSIONS_PAST_DAYS"],
             refresh_hours=value["INFO_SESSIONS_REFRESH_HOURS"],
-            organizer=value["INFO_SESSIONS_ORGANIZER"] or str(settings.get("SITENAME", "")),
+            organizer=value["INFO_SESSIONS_ORGANIZER"] or site_name,
             uid_domain=value["INFO_SESSIONS_UID_DOMAIN"] or host,
             home_count=value["INFO_SESSIONS_HOME_COUNT"],
-            site_name=str(settings.get("SITENAME", "")),
+            site_name=site_name,
             site_url=site_url,
             site_timezone=site_timezone,
             today=today,
@@ -144,7 +146,7 @@ class SessionSettings:
             feed_format=value["INFO_SESSIONS_FEED_FORMAT"],
             feed_program=value["INFO_SESSIONS_FEED_PROGRAM"],
             feed_session=value["INFO_SESSIONS_FEED_SESSION"],
-            markdown=settings.get("MARKDOWN", {}),
+            require_program=bool(value["INFO_SESSIONS_REQUIRE_PROGRAM"]),
         )
 
     @property
@@ -155,14 +157,35 @@ class SessionSettings:
         )
 
 
-def _today(raw: object, zone: ZoneInfo, problems: list[str]) -> date:
-    """SITE_TODAY as a date; the current date in the site's zone when it is not set."""
+def _problem(name: str, value: object, fix: str) -> Problem:
+    return Problem("pelicanconf.py", name, value, fix)
+
+
+def _site_url(raw: object, settings: Mapping[str, Any], problems: list[Problem]) -> tuple[str, str]:
+    """The site's absolute address (INFO_SESSIONS_SITE_URL, else SITEURL) and its host."""
+    name = "INFO_SESSIONS_SITE_URL" if raw else "SITEURL"
+    site_url = str(raw or settings.get("SITEURL") or "").rstrip("/")
+    host = urlsplit(site_url).hostname or ""
+    if not host:
+        problems.append(
+            _problem(
+                name,
+                site_url,
+                "feeds need the site's absolute http(s) address, e.g. https://example.org; "
+                "set SITEURL, or INFO_SESSIONS_SITE_URL when SITEURL is relative",
+            )
+        )
+    return site_url, host
+
+
+def _today(raw: object, zone: ZoneInfo, problems: list[Problem]) -> date:
+    """INFO_SESSIONS_TODAY as a date; the current date in the site's zone when it is not set."""
     if not raw:
         return datetime.now(zone).date()
     try:
         return date.fromisoformat(str(raw))
     except ValueError:
-        problems.append(f"pelicanconf.py: SITE_TODAY: {raw!r}: not a date; write it as YYYY-MM-DD")
+        problems.append(_problem("INFO_SESSIONS_TODAY", raw, "not a date; write it as YYYY-MM-DD"))
         return date(1970, 1, 1)
 
 

@@ -1,4 +1,4 @@
-"""Turn a parsed session file into a Session, or into problems naming field, value and fix."""
+"""Turn a session file's header into a Session, or into problems naming field, value and fix."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from .headers import Header
 from .model import MAX_DURATION, Format, Session, Status
-from .parsing import RawSession
+from .problems import Problem
+from .settings import SessionSettings, save_as
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2})$")
@@ -25,23 +27,15 @@ MAX_SEQUENCE = 2**31 - 1
 
 
 @dataclass(frozen=True)
-class Paths:
-    """Where a session's page and feed go, made from its slug (settings patterns)."""
-
-    url: Callable[[str], str]
-    save_as: Callable[[str], str]
-    feed_path: Callable[[str], str]
-
-
-@dataclass(frozen=True)
 class Checked:
-    """What validating one file gave: the session (None if any problem), problems, and the
-    UID and program it names (checked across files later)."""
+    """What validating one file gave: the session (None if any problem), its problems, the
+    UID and program it names (checked across files later) and the line of each field."""
 
     session: Session | None
-    problems: list[str]
+    problems: tuple[Problem, ...]
     uid: str
     program: str
+    lines: Mapping[str, int]
 
 
 @cache
@@ -109,16 +103,16 @@ def parse_duration(raw: str) -> timedelta | None:
 class _Checker:
     """Collects the problems of one file while reading its values."""
 
-    def __init__(self, raw: RawSession):
+    def __init__(self, raw: Header):
         self.raw = raw
-        self.problems: list[str] = list(raw.problems)
+        self.problems: list[Problem] = list(raw.problems)
 
     def value(self, name: str) -> str:
         return self.raw.values.get(name, "")
 
     def problem(self, name: str, what: str, value: str | None = None) -> None:
-        shown = "(missing)" if value is None else repr(value)
-        self.problems.append(f"{self.raw.path}: {name}: {shown}: {what}")
+        line = self.raw.lines.get(name) if value is not None else None
+        self.problems.append(Problem(self.raw.path, name, value, what, line))
 
     def required(self, name: str, fix: str) -> str:
         value = self.value(name)
@@ -186,40 +180,86 @@ class _Checker:
 
 
 def validate(
-    raw: RawSession,
+    raw: Header,
     *,
     relative_path: str,
     source_path: str,
-    default_timezone: str,
-    uid_domain: str,
-    paths: Paths,
-    markdown: Callable[[str], str],
+    config: SessionSettings,
+    render: Callable[[str], str],
 ) -> Checked:
     """Check every field of ``raw``: the Session, or None and every problem found."""
     check = _Checker(raw)
     slug = relative_path.rsplit("/", 1)[-1].removesuffix(".md")
     if not _SLUG.match(slug):
         check.problems.append(
-            f"{raw.path}: (file name): {slug!r}: use lowercase letters, digits and single "
-            "hyphens, e.g. 2027-03-mhqs-online.md; the name becomes the page URL and UID"
+            Problem(
+                raw.path,
+                "(file name)",
+                slug,
+                "use lowercase letters, digits and single hyphens, e.g. "
+                "2027-03-mhqs-online.md; the name becomes the page URL and UID",
+            )
         )
     title = check.required("Title", "add a 'Title:' line")
-    program = check.required("Program", "add 'Program: <program slug>'")
-    session_format = check.choice("Format", Format) if check.value("Format") else None
-    if not check.value("Format"):
-        check.required("Format", "add 'Format: in-person', 'online' or 'hybrid'")
-    zone = check.zone(default_timezone)
+    program = check.value("Program")
+    if config.require_program:
+        program = check.required("Program", "add 'Program: <program slug>'")
+    session_format = _format(check)
+    zone = check.zone(config.default_timezone)
     start = None
     if check.required("Start", "add 'Start: YYYY-MM-DD HH:MM'"):
         start = check.wall_clock("Start", zone)
     end = _end(check, start, zone)
+    location, join_url = _place(check, session_format)
+    registration_url = check.https("Registration-URL", None)
+    status = check.choice("Status", Status, default="scheduled")
+    uid = _uid(check, slug, config.uid_domain)
+    sequence = _sequence(check)
+    modified = _modified(check, zone)
+    if check.problems:
+        return Checked(None, tuple(check.problems), uid, program, raw.lines)
+    url = config.page_url.format(slug=slug)
+    session = Session(
+        slug=slug,
+        source_path=source_path,
+        relative_source_path=relative_path,
+        title=title,
+        program_slug=program,
+        format=session_format,
+        start=start,
+        end=end,
+        timezone=zone.key,
+        location=location,
+        join_url=join_url,
+        registration_url=registration_url,
+        status=status,
+        uid=uid,
+        sequence=sequence,
+        modified=modified,
+        body_html=render(raw.body),
+        url=url,
+        save_as=save_as(url),
+        feed_path=config.feed_session.format(slug=slug),
+    )
+    return Checked(session, (), uid, program, raw.lines)
+
+
+def _format(check: _Checker) -> Format | None:
+    if not check.value("Format"):
+        check.required("Format", "add 'Format: in-person', 'online' or 'hybrid'")
+        return None
+    return check.choice("Format", Format)
+
+
+def _place(check: _Checker, session_format: Format | None) -> tuple[str, str]:
+    """Location and Join-URL, each required, allowed or refused by the format."""
     location = check.value("Location")
     if session_format is not None:
         if session_format.in_person and not location:
             check.problem(
                 "Location",
                 f"required for {session_format.value} sessions; add 'Location: venue, address'",
-                None if "Location" not in raw.values else "",
+                None if "Location" not in check.raw.values else "",
             )
         if not session_format.in_person and location:
             check.problem(
@@ -227,50 +267,15 @@ def validate(
                 "online sessions have no venue; remove the line or set 'Format: hybrid'",
                 location,
             )
-    join_url = check.https(
-        "Join-URL",
-        session_format.value if session_format is not None and session_format.online else None,
-    )
+    online = session_format is not None and session_format.online
+    join_url = check.https("Join-URL", session_format.value if online else None)
     if session_format is Format.IN_PERSON and check.value("Join-URL"):
         check.problem(
             "Join-URL",
             "in-person sessions have no join link; remove the line or set 'Format: hybrid'",
             check.value("Join-URL"),
         )
-    registration_url = check.https("Registration-URL", None)
-    status = check.choice("Status", Status, default="scheduled")
-    uid = _uid(check, slug, uid_domain)
-    sequence = _sequence(check)
-    modified = _modified(check, zone)
-    if check.problems:
-        return Checked(None, check.problems, uid, program)
-    return Checked(
-        Session(
-            slug=slug,
-            source_path=source_path,
-            relative_source_path=relative_path,
-            title=title,
-            program_slug=program,
-            format=session_format,
-            start=start,
-            end=end,
-            timezone=zone.key,
-            location=location,
-            join_url=join_url,
-            registration_url=registration_url,
-            status=status,
-            uid=uid,
-            sequence=sequence,
-            modified=modified,
-            body_html=markdown(raw.body),
-            url=paths.url(slug),
-            save_as=paths.save_as(slug),
-            feed_path=paths.feed_path(slug),
-        ),
-        [],
-        uid,
-        program,
-    )
+    return location, join_url
 
 
 def _end(check: _Checker, start: datetime | None, zone: ZoneInfo | None) -> datetime | None:
@@ -362,7 +367,7 @@ def _modified(check: _Checker, zone: ZoneInfo | None) -> datetime | None:
     return naive.replace(tzinfo=zone) if zone is not None else None
 
 
-def duplicate_uid_problems(checked: Mapping[str, Checked]) -> list[str]:
+def duplicate_uid_problems(checked: Mapping[str, Checked]) -> list[Problem]:
     """Problems for UIDs used by more than one session file (``checked``: path -> result)."""
     seen: dict[str, str] = {}
     problems = []
@@ -371,16 +376,22 @@ def duplicate_uid_problems(checked: Mapping[str, Checked]) -> list[str]:
             continue
         if result.uid in seen:
             problems.append(
-                f"{path}: UID: {result.uid!r}: also used by {seen[result.uid]}; every "
-                "session needs its own UID (remove the UID line or make it unique)"
+                Problem(
+                    path,
+                    "UID",
+                    result.uid,
+                    f"also used by {seen[result.uid]}; every session needs its own UID "
+                    "(remove the UID line or make it unique)",
+                    result.lines.get("UID"),
+                )
             )
         else:
             seen[result.uid] = path
     return problems
 
 
-def program_problems(checked: Mapping[str, Checked], known: Iterable[str]) -> list[str]:
-    """Problems for files whose Program is not the slug of an existing program."""
+def program_problems(checked: Mapping[str, Checked], known: Iterable[str]) -> list[Problem]:
+    """Problems for files whose Program is not the slug of a program the site provides."""
     known = sorted(known)
     listed = ", ".join(known) if known else "(no programs are defined)"
     problems = []
@@ -389,6 +400,12 @@ def program_problems(checked: Mapping[str, Checked], known: Iterable[str]) -> li
             guess = difflib.get_close_matches(result.program, known, n=1)
             hint = f" (did you mean '{guess[0]}'?)" if guess else ""
             problems.append(
-                f"{path}: Program: {result.program!r}: no such program{hint}; use one of: {listed}"
+                Problem(
+                    path,
+                    "Program",
+                    result.program,
+                    f"no such program{hint}; use one of: {listed}",
+                    result.lines.get("Program"),
+                )
             )
     return problems

@@ -1,0 +1,275 @@
+"""The strict header reader: a "Field: value" header, a blank line, then the body.
+
+One grammar for every content type that has a declared field table (info sessions here;
+programs and quotes in the site's own plugin). Unlike Python-Markdown's meta extension it
+keeps line numbers, refuses unknown and repeated fields, and never guesses. Every problem is
+a ``Problem`` with the line it is on.
+
+- ``read_header`` splits a file's text; ``decode`` turns its bytes into text or a problem.
+- ``HeaderReader`` is the same reader as a Pelican reader (a ``MarkdownReader`` whose header
+  is read here): Pelican's ``Readers.read_file`` makes content objects with it, so metadata
+  processing, formatted fields and link handling stay Pelican's own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from markdown import Markdown
+from pelican.readers import MarkdownReader
+
+from .problems import Problem
+
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)$")
+# Control characters other than tab: invisible in editors, forbidden in iCalendar text, and
+# read as line breaks by some calendar parsers (so they could start a new property). Also a
+# byte order mark inside the text, which icalendar drops from the start of a value.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    """One header field of a content type: its name as documented, whether the type needs
+    it, its label where pages list it, and whether Pelican renders it as Markdown."""
+
+    name: str  # as documented and shown in problems, e.g. "Join-URL"
+    required: bool = False
+    label: str = ""
+
+    @property
+    def key(self) -> str:
+        """The metadata key Pelican uses: the name in lowercase."""
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Header:
+    """A file split into header values (by field name as documented) and its body."""
+
+    path: str  # the file as problems name it
+    values: dict[str, str]
+    lines: dict[str, int]  # field name -> the line it is set on
+    body: str
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+    decoded: bool = True  # False: the file is not UTF-8 text, so nothing else was read
+
+
+def control_character(text: str) -> str | None:
+    """The first invisible control character in ``text``, or None."""
+    found = _CONTROL.search(text)
+    return found.group() if found else None
+
+
+def control_problem(path: str, name: str, value: str, line: int) -> Problem | None:
+    """The problem for a control character in ``value`` on ``line``, or None."""
+    found = control_character(value)
+    if found is None:
+        return None
+    return Problem(
+        path,
+        name,
+        value,
+        f"contains the invisible character U+{ord(found):04X}; delete it (retype the text "
+        "around it)",
+        line,
+    )
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
+    """The text of a UTF-8 file, or None and the problem naming the line and byte."""
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        start = data.rfind(b"\n", 0, error.start) + 1
+        end = data.find(b"\n", error.start)
+        shown = data[start : end if end >= 0 else len(data)].decode("utf-8", "replace").strip()
+        fix = (
+            f"not UTF-8 text (byte 0x{data[error.start]:02X}); save the file with the "
+            "encoding UTF-8"
+        )
+        return None, Problem(path, "(file)", shown, fix, line)
+
+
+def _unknown(path: str, name: str, value: str, line: int, known: Sequence[HeaderField]) -> Problem:
+    by_key = {item.key: item for item in known}
+    guess = difflib.get_close_matches(name.lower(), list(by_key), n=1, cutoff=0.6)
+    hint = (
+        f"did you mean '{by_key[guess[0]].name}'?"
+        if guess
+        else "remove it; known fields: " + ", ".join(item.name for item in known)
+    )
+    return Problem(path, name, value, f"unknown field; {hint}", line)
+
+
+class _Reading:
+    """The state of one header being read, line by line."""
+
+    def __init__(self, path: str, fields: Sequence[HeaderField]) -> None:
+        self.path = path
+        self.fields = fields
+        self.by_key = {item.key: item for item in fields}
+        self.values: dict[str, str] = {}
+        self.lines: dict[str, int] = {}
+        self.problems: list[Problem] = []
+        self.current: str | None = None  # the field a continuation line adds to; "" none
+
+    def control(self, name: str, value: str, number: int) -> None:
+        problem = control_problem(self.path, name, value, number)
+        if problem is not None:
+            self.problems.append(problem)
+
+    def continuation(self, line: str, number: int) -> None:
+        text = line.strip()
+        if self.current == "":
+            return  # continues a line already reported
+        if self.current is None:
+            self.problems.append(
+                Problem(
+                    self.path,
+                    "(header)",
+                    text,
+                    "indented but continues no field; start the file with 'Title: ...'",
+                    number,
+                )
+            )
+            return
+        self.values[self.current] = f"{self.values[self.current]} {text}".strip()
+        self.control(self.current, text, number)
+
+    def field_line(self, line: str, number: int) -> None:
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            self.problems.append(
+                Problem(
+                    self.path,
+                    "(header)",
+                    line,
+                    "not 'Field: value'; put a blank line between the header and the description",
+                    number,
+                )
+            )
+            self.current = ""
+            return
+        name, value = match.group(1), match.group(2).strip()
+        known = self.by_key.get(name.lower())
+        if known is None:
+            self.problems.append(_unknown(self.path, name, value, number, self.fields))
+            self.current = ""
+            return
+        if known.name in self.values:
+            first = self.lines[known.name]
+            self.problems.append(
+                Problem(
+                    self.path,
+                    known.name,
+                    value,
+                    f"set twice, on lines {first} and {number}; keep one",
+                    number,
+                )
+            )
+            self.current = ""
+            return
+        self.values[known.name] = value
+        self.lines[known.name] = number
+        self.current = known.name
+        self.control(known.name, value, number)
+
+
+def read_header(
+    text: str, path: str, fields: Sequence[HeaderField], body_name: str = "(description)"
+) -> Header:
+    """Split ``text`` into header values and body with every problem of its header and
+    every control character in the file; ``body_name`` names the body in problems."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    reading = _Reading(path, fields)
+    body_start = len(lines)
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            body_start = number
+            break
+        if line[0] in " \t":
+            reading.continuation(line, number)
+        else:
+            reading.field_line(line, number)
+    if not reading.values and not reading.problems:
+        first = fields[0].name if fields else "Title"
+        reading.problems.append(
+            Problem(
+                path,
+                "(header)",
+                None,
+                f"the file has no header; start it with '{first}: ...' lines, then a blank "
+                "line, then the description",
+            )
+        )
+    for number, line in enumerate(lines[body_start:], start=body_start + 1):
+        reading.control(body_name, line.strip(" \t"), number)
+    return Header(
+        path=path,
+        values=reading.values,
+        lines=reading.lines,
+        body="\n".join(lines[body_start:]).strip("\n"),
+        problems=tuple(reading.problems),
+    )
+
+
+def shown_path(content_path: str, source_path: str) -> str:
+    """How problems name a file: under the content folder's name ("content/programs/x.md")."""
+    folder = os.path.basename(os.path.normpath(content_path))
+    relative = os.path.relpath(source_path, content_path).replace(os.sep, "/")
+    return f"{folder}/{relative}"
+
+
+class HeaderReader(MarkdownReader):
+    """Pelican's Markdown reader with the strict header: a subclass declares ``fields``.
+
+    ``read`` gives Pelican the body as HTML and the header as metadata (formatted fields,
+    such as ``summary``, rendered as Markdown, as Pelican's own reader does). The header it
+    read, with its problems and lines, is kept in ``headers`` by source path for the
+    generator that asked, since a Pelican reader returns only content and metadata.
+    """
+
+    fields: ClassVar[tuple[HeaderField, ...]] = ()
+    body_name: ClassVar[str] = "(body)"
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        """A reader for one build's settings."""
+        super().__init__(settings)
+        self.headers: dict[str, Header] = {}
+        self._markdown: Markdown | None = None
+
+    def render(self, text: str) -> str:
+        """Markdown to HTML with the site's MARKDOWN settings (the header already read)."""
+        if self._markdown is None:
+            self._markdown = Markdown(**self.settings["MARKDOWN"])
+            self._markdown.preprocessors.deregister("meta")
+        return self._markdown.reset().convert(text)
+
+    def parse(self, text: str, path: str) -> Header:
+        """The header of ``text`` by this reader's fields; ``path`` as problems name it."""
+        return read_header(text, path, self.fields, self.body_name)
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        """Pelican's entry point: the body as HTML and the header values as metadata."""
+        path = shown_path(self.settings["PATH"], source_path)
+        with open(source_path, "rb") as handle:
+            text, problem = decode(handle.read(), path)
+        if text is None:
+            self.headers[source_path] = Header(path, {}, {}, "", (problem,), decoded=False)
+            return "", {}
+        header = self.parse(text, path)
+        self.headers[source_path] = header
+        formatted = set(self.settings["FORMATTED_FIELDS"])
+        metadata: dict[str, Any] = {}
+        for name, value in header.values.items():
+            key = name.lower()
+            shown = self.render(value) if key in formatted else value
+            metadata[key] = self.process_metadata(key, shown)
+        return self.render(header.body), metadata
