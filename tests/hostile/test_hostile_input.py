@@ -28,8 +28,10 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
+from pelican.plugins.info_sessions.files import SessionReader
 from pelican.plugins.info_sessions.problems import Problem
 
+from programs.model import ProgramReader, QuoteReader
 from tests.problems import messages
 from tests.sessions.helpers import unfold
 from tools.build import BuildError, build_site, site_today
@@ -565,6 +567,66 @@ def test_broken_files_are_clear_errors_naming_the_file(
         build(content)
     assert messages(caught.value) == expected
     assert not (tmp_path / "output").exists()
+
+
+# Invisible line breaks and format characters: refused in every header field of every
+# content type (they are allowed in a Markdown body, where they reach no calendar field).
+INVISIBLE = [
+    "\u2028",  # line separator
+    "\u2029",  # paragraph separator
+    "\u0085",  # next line
+    *(chr(code) for code in range(0x200B, 0x2010)),  # zero-width space ... right-to-left mark
+    *(chr(code) for code in range(0x202A, 0x202F)),  # bidirectional embeddings, overrides
+    *(chr(code) for code in range(0x2066, 0x206A)),  # bidirectional isolates
+]
+READERS = {"session": SessionReader, "program": ProgramReader, "quote": QuoteReader}
+
+
+@pytest.mark.parametrize("character", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize("kind", READERS)
+def test_invisible_characters_are_refused_in_every_header_field(kind: str, character: str) -> None:
+    reader = READERS[kind]
+    for field in reader.fields:
+        text = f"{field.name}: before{character}after\n\nBody.\n"
+        (problem,) = reader.parse(text, "content/x.md").problems
+        assert (problem.field, problem.value, problem.line) == (
+            field.name,
+            f"before{character}after",
+            1,
+        )
+        assert problem.fix.startswith(f"contains the invisible character U+{ord(character):04X}")
+        # On a continuation line too.
+        continued = f"{field.name}: before\n  more{character}after\n\nBody.\n"
+        (problem,) = reader.parse(continued, "content/x.md").problems
+        assert (problem.field, problem.line) == (field.name, 2)
+
+
+@pytest.mark.parametrize(
+    ("file", "old"),
+    [
+        ("sessions/alpha-online.md", "Alpha online session"),
+        ("programs/alpha.md", "Alpha Program"),
+        ("quotes/ann.md", "Ann Example"),
+    ],
+)
+def test_the_build_refuses_a_bidirectional_override_in_a_title(
+    tmp_path: Path, file: str, old: str
+) -> None:
+    content = copy_minimal(tmp_path)
+    write(content, file, edited(content, file, old, old.replace(" ", " \u202e", 1)))
+    with pytest.raises(BuildError) as caught:
+        build(content)
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line) == (f"content/{file}", 1)
+    assert "U+202E" in problem.fix
+
+
+def test_invisible_format_characters_in_a_body_are_kept(tmp_path: Path) -> None:
+    content = copy_minimal(tmp_path)
+    file = "sessions/alpha-online.md"
+    write(content, file, edited(content, file, "Meet the faculty.", "Meet the\u200bfaculty."))
+    page = (build(content) / "sessions" / "alpha-online" / "index.html").read_text("utf-8")
+    assert "Meet the\u200bfaculty." in page
 
 
 def test_a_program_field_may_continue_on_an_indented_line(tmp_path: Path) -> None:

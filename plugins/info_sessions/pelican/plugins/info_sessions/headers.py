@@ -30,6 +30,15 @@ _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)$")
 # read as line breaks by some calendar parsers (so they could start a new property). Also a
 # byte order mark inside the text, which icalendar drops from the start of a value.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
+# Refused in header fields besides: invisible line breaks (U+2028 line and U+2029 paragraph
+# separators; U+0085 is a control character above), zero-width characters (U+200B to U+200F,
+# the last two being direction marks) and bidirectional embeddings, overrides and isolates
+# (U+202A to U+202E, U+2066 to U+2069). A field's value goes into page titles, calendar
+# entries and feed names, where such a character can break a line for one parser and not
+# another, or make a title read differently from what it is.
+_INVISIBLE_IN_FIELDS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 @dataclass(frozen=True)
@@ -59,15 +68,20 @@ class Header:
     decoded: bool = True  # False: the file is not UTF-8 text, so nothing else was read
 
 
-def control_character(text: str) -> str | None:
-    """The first invisible control character in ``text``, or None."""
-    found = _CONTROL.search(text)
+def control_character(text: str, *, field: bool = False) -> str | None:
+    """The first invisible character ``text`` may not hold, or None: control characters
+    anywhere; in a header ``field`` also invisible line breaks, zero-width characters and
+    bidirectional controls."""
+    found = (_INVISIBLE_IN_FIELDS if field else _CONTROL).search(text)
     return found.group() if found else None
 
 
-def control_problem(path: str, name: str, value: str, line: int) -> Problem | None:
-    """The problem for a control character in ``value`` on ``line``, or None."""
-    found = control_character(value)
+def control_problem(
+    path: str, name: str, value: str, line: int, *, field: bool = False
+) -> Problem | None:
+    """The problem for an invisible character in ``value`` on ``line`` (a header field's
+    value when ``field``), or None."""
+    found = control_character(value, field=field)
     if found is None:
         return None
     return Problem(
@@ -119,8 +133,8 @@ class _Reading:
         self.problems: list[Problem] = []
         self.current: str | None = None  # the field a continuation line adds to; "" none
 
-    def control(self, name: str, value: str, number: int) -> None:
-        problem = control_problem(self.path, name, value, number)
+    def control(self, name: str, value: str, number: int, *, field: bool = True) -> None:
+        problem = control_problem(self.path, name, value, number, field=field)
         if problem is not None:
             self.problems.append(problem)
 
@@ -196,6 +210,9 @@ def read_header(
             break
         if line[0] in " \t":
             reading.continuation(line, number)
+        elif control_character(line, field=True) and _HEADER_LINE.match(line) is None:
+            reading.control("(header)", line, number)
+            reading.current = ""
         else:
             reading.field_line(line, number)
     if not reading.values and not reading.problems:
@@ -210,7 +227,7 @@ def read_header(
             )
         )
     for number, line in enumerate(lines[body_start:], start=body_start + 1):
-        reading.control(body_name, line.strip(" \t"), number)
+        reading.control(body_name, line.strip(" \t"), number, field=False)
     return Header(
         path=path,
         values=reading.values,
@@ -252,9 +269,10 @@ class HeaderReader(MarkdownReader):
             self._markdown.preprocessors.deregister("meta")
         return self._markdown.reset().convert(text)
 
-    def parse(self, text: str, path: str) -> Header:
+    @classmethod
+    def parse(cls, text: str, path: str) -> Header:
         """The header of ``text`` by this reader's fields; ``path`` as problems name it."""
-        return read_header(text, path, self.fields, self.body_name)
+        return read_header(text, path, cls.fields, cls.body_name)
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         """Pelican's entry point: the body as HTML and the header values as metadata."""
