@@ -621,6 +621,18 @@ def test_the_build_refuses_a_bidirectional_override_in_a_title(
     assert "U+202E" in problem.fix
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\U0001f469\U0001f3fd\u200d\u2695\ufe0f health worker",  # an emoji sequence (ZWJ)
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian, with a ZWNJ
+        "\u0915\u094d\u200d\u0937",  # Devanagari, a half form (ZWJ)
+    ],
+)
+def test_joiners_between_letters_that_need_them_are_accepted(text: str) -> None:
+    assert SessionReader.parse(f"Title: {text}\n\nBody.\n", "content/x.md").problems == ()
+
+
 def test_invisible_format_characters_in_a_body_are_kept(tmp_path: Path) -> None:
     content = copy_minimal(tmp_path)
     file = "sessions/alpha-online.md"

@@ -35,9 +35,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 # the last two being direction marks) and bidirectional embeddings, overrides and isolates
 # (U+202A to U+202E, U+2066 to U+2069). A field's value goes into page titles, calendar
 # entries and feed names, where such a character can break a line for one parser and not
-# another, or make a title read differently from what it is.
+# another, or make a title read differently from what it is. The zero-width non-joiner and
+# joiner (U+200C, U+200D) are part of correct text between two letters of scripts that use
+# them (Persian, the Indic scripts) and inside emoji sequences, so they are refused only
+# where they join nothing of that kind: next to ASCII, a space, or the start or end.
 _INVISIBLE_IN_FIELDS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    "|(?<![^\x00-\x7f\\s])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\\s])"
 )
 
 
