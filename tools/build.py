@@ -7,6 +7,7 @@ listing every problem.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -21,6 +22,7 @@ from typing import Any
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from pelican import Pelican
+from pelican.plugins.info_sessions.cache import RebuildCache
 from pelican.plugins.info_sessions.problems import ContentError, Problem
 from pelican.settings import read_settings
 
@@ -129,16 +131,18 @@ def build_site(
     *,
     settings_file: Path = PROJECT_ROOT / "pelicanconf.py",
     overrides: Mapping[str, Any] | None = None,
+    sessions: RebuildCache | None = None,
     templates: BytecodeCache | None = None,
     scratch: Path | None = None,
 ) -> BuildResult:
     """Build into ``output`` atomically; raise :class:`BuildError` on any problem.
 
     The site is built into a new folder beside ``output`` and swapped in by renames. The dev
-    server's rebuilds pass ``templates``, compiled templates kept for the next build, and
-    ``scratch``, a folder in memory (tmpfs) to build in: on success only the files whose
-    bytes changed are written into ``output`` (each replaced by a rename) and files the
-    build no longer makes are removed, since writing thousands of unchanged files to disk
+    server's rebuilds pass ``sessions``, what the info-sessions plugin keeps between builds
+    (emptied when the settings change), ``templates``, compiled templates kept for the next
+    build, and ``scratch``, a folder in memory (tmpfs) to build in: on success only the files
+    whose bytes changed are written into ``output`` (each replaced by a rename) and files
+    the build no longer makes are removed, since writing thousands of unchanged files to disk
     was most of a rebuild.
     """
     output = output.resolve()
@@ -148,20 +152,17 @@ def build_site(
     )
     staging_map = staging.with_name(staging.name + ".sources.json")
     try:
-        settings = load_settings(
-            settings_file,
-            {
-                **(overrides or {}),
-                "OUTPUT_PATH": str(staging),
-                "SITE_SOURCE_MAP": str(staging_map),
-            },
-        )
+        settings = load_settings(settings_file, overrides)
+        if sessions is not None:
+            sessions.start(settings)  # as read, before plugins add to them or we do
+        settings.update(OUTPUT_PATH=str(staging), SITE_SOURCE_MAP=str(staging_map))
         if templates is not None:
             settings["JINJA_ENVIRONMENT"] = {
                 **settings["JINJA_ENVIRONMENT"],
                 "bytecode_cache": templates,
             }
-        with logged_messages(settings) as logged:
+        installed = sessions.installed() if sessions is not None else contextlib.nullcontext()
+        with logged_messages(settings) as logged, installed:
             try:
                 Pelican(settings).run()
             except ContentError as error:

@@ -167,13 +167,13 @@ def has_room_for_builds(folder: Path) -> bool:
 class Rebuilder:
     """Builds the site again and again in one process, as `make serve` does.
 
-    Kept between rebuilds, so that one edit costs little: the session files already checked
-    (reused while their bytes and the plugin settings stay the same), what is derived from
-    them, session pages whose inputs did not change (``info_sessions.pagecache``), and
-    compiled templates. Every page and feed is still written, into a folder in memory
-    (/dev/shm) where there is one; on success only the files whose bytes changed are written
-    to ``output`` (without /dev/shm, the whole new folder is swapped in). A failed rebuild
-    leaves the served site as it was.
+    Kept between rebuilds, so that one edit costs little: what the info-sessions plugin keeps
+    (``info_sessions.cache.RebuildCache``: session files already checked, what is derived
+    from them, session pages whose inputs did not change; all of it forgotten when the
+    settings change), and compiled templates. Every page and feed is still written, into a
+    folder in memory (/dev/shm) where there is one; on success only the files whose bytes
+    changed are written to ``output`` (without /dev/shm, the whole new folder is swapped in).
+    A failed rebuild leaves the served site as it was.
     """
 
     def __init__(
@@ -185,14 +185,14 @@ class Rebuilder:
     ) -> None:
         """``scratch_parent``: where to build before writing changed files into ``output``
         (used only with room for the site); None builds beside ``output`` and swaps."""
-        from pelican.plugins.info_sessions.memo import SessionMemo
+        from pelican.plugins.info_sessions.cache import RebuildCache
 
         from tools.build import MemoryBytecodeCache
 
         self.output = output
         self.settings_file = settings_file
         self.overrides = dict(overrides or {})
-        self.sessions = SessionMemo()
+        self.sessions = RebuildCache()
         self.templates = MemoryBytecodeCache()
         self.scratch: Path | None = None
         if scratch_parent is not None and has_room_for_builds(scratch_parent):
@@ -219,7 +219,8 @@ class Rebuilder:
             build_site(
                 self.output,
                 settings_file=self.settings_file,
-                overrides={**self.overrides, "INFO_SESSIONS_MEMO": self.sessions},
+                overrides=self.overrides,
+                sessions=self.sessions,
                 templates=self.templates,
                 scratch=self.scratch,
             )
@@ -230,9 +231,10 @@ class Rebuilder:
                 print(f"  {problem}")
             return False
         took = time.perf_counter() - started
-        written, rendered = self.sessions.pages_written, self.sessions.pages_rendered
-        pages = f"; session pages: {rendered} rendered, {written - rendered} unchanged"
-        print(f"serve: rebuilt in {took:.2f} s{pages if written else ''}")
+        pages = self.sessions.last_pages
+        written, rendered = (pages.written, pages.rendered) if pages else (0, 0)
+        shown = f"; session pages: {rendered} rendered, {written - rendered} unchanged"
+        print(f"serve: rebuilt in {took:.2f} s{shown if written else ''}")
         return True
 
 

@@ -13,6 +13,7 @@ from pelican.generators import Generator
 from pelican.plugins.info_sessions.headers import Header, HeaderReader, decode, shown_path
 from pelican.plugins.info_sessions.jsonld import jsonld_script_text
 from pelican.plugins.info_sessions.problems import ContentError, Problem, raise_recorded, record
+from pelican.plugins.info_sessions.programs import provide
 
 from programs.curriculum import load_curriculum
 from programs.model import (
@@ -277,6 +278,8 @@ class ProgramsGenerator(Generator):
                 quotes_by_news.setdefault(quote.news.slug, []).append(quote)
         self.context["programs"] = self.programs
         self.context["programs_by_slug"] = {p.slug: p for p in self.programs}
+        # The info-sessions plugin links sessions to these and checks them against them.
+        provide(self.context, [p for p in self.programs if getattr(p, "title", "")])
         self.context["quotes"] = self.quotes
         self.context["quotes_by_news"] = quotes_by_news
         self.context["figures"] = self.figures

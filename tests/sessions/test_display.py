@@ -79,7 +79,7 @@ def test_month_grid_starts_on_sunday_and_places_items() -> None:
     cells = [day for week in grid.weeks for day in week if day.items]
     assert [(day.date, day.items) for day in cells] == [(date(2027, 2, 10), ("x",))]
     assert grid.count == 1
-    assert grid.caption == "February 2027: 1 session"
+    assert grid.label == "February 2027"
 
 
 def test_months_between_crosses_years() -> None:

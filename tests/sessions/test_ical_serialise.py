@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Event
 from icalendar.parser import Contentline
+from pelican.plugins.info_sessions.cache import BuildCache, RebuildCache
 from pelican.plugins.info_sessions.ical import IcalCache, calendar_bytes, component_bytes, fold
-from pelican.plugins.info_sessions.reuse import Reuse
 
 from tests.sessions.test_ical import INFO, event, make_session
 
@@ -56,28 +56,40 @@ def test_a_cache_shared_across_files_and_builds_gives_the_same_bytes() -> None:
     )
     events = [event(first), event(later, "Café ☕ — تجربة " * 20)]
     alone = calendar_bytes(events, prodid="-//T//T//EN", info=INFO)
-    reuse = Reuse()
-    cache = IcalCache(reuse)
+    kept = RebuildCache()
     for _ in range(3):  # three "builds" of the same feed with one cache
-        reuse.next_build()
+        kept.start({"SITENAME": "T"})
+        cache = IcalCache(kept)
         assert calendar_bytes(events, prodid="-//T//T//EN", info=INFO, cache=cache) == alone
         single = calendar_bytes(events[:1], prodid="-//T//T//EN", info=None, cache=cache)
         assert single == calendar_bytes(events[:1], prodid="-//T//T//EN", info=None)
 
 
-def test_reuse_keeps_only_what_the_last_build_used() -> None:
-    reuse = Reuse()
+def test_the_rebuild_cache_keeps_only_what_the_last_build_used() -> None:
+    cache = RebuildCache()
     calls: list[str] = []
 
     def compute(key: str) -> str:
         calls.append(key)
         return key.upper()
 
-    assert reuse.get("a", lambda: compute("a")) == "A"
-    reuse.get("b", lambda: compute("b"))
-    reuse.next_build()
-    reuse.get("a", lambda: compute("a"))  # kept from the last build
-    reuse.next_build()
-    reuse.get("a", lambda: compute("a"))
-    reuse.get("b", lambda: compute("b"))  # unused by the last build: computed again
-    assert calls == ["a", "b", "b"]
+    settings = {"SITENAME": "x"}
+    cache.start(settings)
+    assert cache.value("a", lambda: compute("a")) == "A"
+    cache.value("b", lambda: compute("b"))
+    cache.start(settings)
+    cache.value("a", lambda: compute("a"))  # kept from the last build
+    cache.start(settings)
+    cache.value("a", lambda: compute("a"))
+    cache.value("b", lambda: compute("b"))  # unused by the last build: computed again
+    cache.start({"SITENAME": "y"})
+    cache.value("a", lambda: compute("a"))  # the settings changed: everything is forgotten
+    assert calls == ["a", "b", "b", "a"]
+
+
+def test_a_plain_build_keeps_nothing() -> None:
+    cache = BuildCache()
+    calls: list[str] = []
+    for _ in range(2):
+        cache.value("a", lambda: calls.append("a"))
+    assert calls == ["a", "a"]

@@ -1,4 +1,8 @@
-"""Info sessions plugin: session files, calendar pages and iCalendar feeds."""
+"""Info sessions: session files become pages, a month calendar and iCalendar feeds.
+
+A Pelican plugin (``PLUGINS = ["info_sessions"]`` once the package is installed). See the
+package's README for its settings, templates and the programs a site may give it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 from pelican import signals
 
 from .generator import SessionsGenerator
+from .programs import provided
 
 __all__ = ["register"]
 
@@ -17,18 +22,15 @@ def get_generators(pelican: object) -> type[SessionsGenerator]:
 
 
 def finalize_sessions(generators: list[Any]) -> None:
-    """Check sessions against the programs and share them, once every context exists."""
-    programs: dict[str, Any] = {}
-    for generator in generators:
-        programs = generator.context.get("programs_by_slug", programs)
+    """Check the sessions against the site's programs, once every context exists."""
     for generator in generators:
         if isinstance(generator, SessionsGenerator):
-            generator.finalize(programs)
+            generator.finalize(provided(generator.context))
 
 
 def register() -> None:
     """Connect the plugin."""
-    # get_generators adds our generator; generators run in no guaranteed order, so program
-    # slugs are checked in all_generators_finalized, when the programs context exists.
+    # get_generators adds our generator. Generators run in no guaranteed order, so the
+    # programs a site gives are read in all_generators_finalized, when every context exists.
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(finalize_sessions)

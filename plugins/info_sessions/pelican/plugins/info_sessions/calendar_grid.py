@@ -1,4 +1,5 @@
-"""Month-grid data for the calendar view: weeks of days, each with its sessions."""
+"""The month view: one grid of weeks and days per month, each day with its sessions, and the
+month pages from the first session (or this month) to the last, linked to each other."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from .display import SessionView
 
 # Weeks start on Sunday, as in calendars in the United States.
 FIRST_WEEKDAY = calendar.SUNDAY
@@ -34,11 +37,6 @@ class Month:
     def label(self) -> str:
         """'December 2026'."""
         return f"{calendar.month_name[self.month]} {self.year}"
-
-    @property
-    def caption(self) -> str:
-        """'February 2027: 2 sessions'."""
-        return f"{self.label}: {self.count} session{'' if self.count == 1 else 's'}"
 
     @property
     def count(self) -> int:
@@ -74,3 +72,43 @@ def months_between(first: date, last: date) -> list[tuple[int, int]]:
         months.append((year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+@dataclass(frozen=True)
+class MonthPage:
+    """One page of the month view, with its neighbours."""
+
+    url: str
+    grid: Month
+    previous: MonthPage | None = None
+    next: MonthPage | None = None
+
+
+def month_pages(views: Sequence[SessionView], today: date, month_url: str) -> tuple[MonthPage, ...]:
+    """One page per month from the first session (or this month) to the last, each linked
+    to the month before and after it; ``month_url`` is the pattern of their URLs."""
+    by_date: dict[date, list[SessionView]] = {}
+    for view in views:
+        by_date.setdefault(view.session.start.date(), []).append(view)
+    dates = [*by_date, today]
+    pages = [
+        MonthPage(
+            url=month_url.format(year=year, month=month),
+            grid=month_grid(year, month, by_date, today),
+        )
+        for year, month in months_between(min(dates), max(dates))
+    ]
+    return tuple(
+        MonthPage(
+            url=page.url,
+            grid=page.grid,
+            previous=pages[index - 1] if index else None,
+            next=pages[index + 1] if index + 1 < len(pages) else None,
+        )
+        for index, page in enumerate(pages)
+    )
+
+
+def this_month(pages: Sequence[MonthPage], today: date) -> MonthPage:
+    """The page of today's month (there always is one)."""
+    return next(p for p in pages if (p.grid.year, p.grid.month) == (today.year, today.month))

@@ -1,21 +1,31 @@
-"""What pages show about a session: dates, times with zone abbreviations, labels, links.
+"""What pages show about a session: dates, times with zone abbreviations, links, JSON-LD.
 
-Templates only loop and branch; every string they show about a session is made here.
+``make_view`` turns a Session into the SessionView templates get; they only loop, branch and
+hold the English copy around these values.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
 from . import links
+from .jsonld import event_jsonld, jsonld_script_text
 from .model import Format, Session, Status
+from .plaintext import html_to_text
+from .programs import Program
+from .settings import SessionSettings
+
+T = TypeVar("T")
+# How a view's parts may be reused: ``value(key, compute)`` (see cache.BuildCache.value).
+Derive = Callable[[Hashable, Callable[[], Any]], Any]
 
 
 def long_date(value: date | datetime, *, weekday: bool = True) -> str:
@@ -75,14 +85,12 @@ class SessionView:
     """A session as the pages show it."""
 
     session: Session
-    program: Any  # the programs plugin's Program
-    program_name: str
+    program: Program | None  # None when the site gives no programs or the session names none
     url: str
     page_url: str
     date_text: str
     time_text: str
     site_time_text: str
-    where_text: str
     description: str  # plain text: status, program, links and the body
     calendar_links: CalendarLinks
     jsonld: Markup
@@ -123,23 +131,14 @@ class SessionView:
         return f"{clock(self.session.start)} {zone_abbreviation(self.session.start)}"
 
     @property
-    def page_description(self) -> str:
-        """The page's meta description: program, date and time."""
-        return f"Information session, {self.program_name}: {self.date_text}, {self.time_text}."
+    def program_name(self) -> str:
+        """The program's title; "" without a program."""
+        return self.program.title if self.program is not None else ""
 
     @property
     def open_for_registration(self) -> bool:
         """True when the registration link should be offered."""
         return bool(self.session.registration_url) and self.session.status is Status.SCHEDULED
-
-
-def where_text(session: Session) -> str:
-    """'Online', the venue, or 'venue, and online'."""
-    if session.format is Format.ONLINE:
-        return "Online"
-    if session.format is Format.HYBRID:
-        return f"{session.location}, and online"
-    return session.location
 
 
 def summary(session: Session) -> str:
@@ -157,7 +156,8 @@ def description_head(session: Session, program_name: str, page_url: str) -> list
         lines.append("POSTPONED: a new date will be announced.")
     elif session.status is Status.FULL:
         lines.append("FULL: registration is closed; the session goes ahead.")
-    lines.append(f"Information session: {program_name} ({session.format.label.lower()}).")
+    about = f": {program_name}" if program_name else ""
+    lines.append(f"Information session{about} ({session.format.label.lower()}).")
     if session.format.in_person:
         lines.append(f"Where: {session.location}")
     if session.join_url and session.status is not Status.CANCELLED:
@@ -194,3 +194,42 @@ def site_time_text(session: Session, site_zone: ZoneInfo) -> str:
     start, end = session.start.astimezone(site_zone), session.end.astimezone(site_zone)
     day = "" if start.date() == session.start.date() else f"{long_date(start)}, "
     return f"{day}{time_range(start, end)} in {place_name(site_zone)}"
+
+
+def make_view(
+    session: Session, program: Program | None, config: SessionSettings, derive: Derive
+) -> SessionView:
+    """The view of one session; its text, JSON-LD and links go through ``derive`` (pure
+    functions of their keys, so `make serve` may reuse them between rebuilds)."""
+    program_name = program.title if program is not None else ""
+    page_url = f"{config.site_url}/{session.url}"
+    head = "\n".join(description_head(session, program_name, page_url))
+    body = derive(("text", session.body_html), lambda: html_to_text(session.body_html))
+    description = head + (f"\n\n{body}" if body else "")
+    jsonld = derive(
+        ("jsonld", session, description, config.site_url, config.organizer, program_name),
+        lambda: jsonld_script_text(
+            event_jsonld(
+                session,
+                description=description,
+                page_url=page_url,
+                organizer=config.organizer,
+                organizer_url=f"{config.site_url}/",
+                program_name=program_name,
+            )
+        ),
+    )
+    return SessionView(
+        session=session,
+        program=program,
+        url=session.url,
+        page_url=page_url,
+        date_text=long_date(session.start),
+        time_text=time_range(session.start, session.end),
+        site_time_text=site_time_text(session, config.site_timezone),
+        description=description,
+        calendar_links=derive(
+            ("links", session, head), lambda: calendar_links(session, session.feed_path, head)
+        ),
+        jsonld=jsonld,
+    )

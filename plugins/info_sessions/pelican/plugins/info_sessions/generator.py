@@ -1,48 +1,48 @@
-"""SessionsGenerator: reads session files, checks them, writes session pages and feeds.
+"""SessionsGenerator: reads the session files, finalizes them into what pages show, writes.
 
-Phases, as in Pelican: ``generate_context`` reads and checks every file (problems are kept,
-not raised, so that every file is checked); ``finalize`` runs once every generator's context
-exists (programs are known then), raises one error listing every problem, and shares the
-sessions with the templates; ``generate_output`` writes pages and .ics files.
+Phases, as in Pelican: ``generate_context`` reads and checks every file (problems are
+recorded, not raised, so that every file is checked); ``finalize`` runs once every
+generator's context exists (the site's programs are known then), records the problems found
+across files, or shares the sessions with the templates; ``generate_output`` raises every
+recorded problem at once, or writes the pages and the .ics files.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from jinja2 import ChoiceLoader, FileSystemLoader, Template
+from markupsafe import Markup
 from pelican.generators import Generator
 
 from . import links
-from .calendar_grid import Month, month_grid, months_between
-from .display import (
-    SessionView,
-    calendar_links,
-    description_head,
-    long_date,
-    site_time_text,
-    summary,
-    time_range,
-    where_text,
+from .cache import build_cache
+from .calendar_grid import MonthPage, month_pages, this_month
+from .display import SessionView, make_view, summary
+from .feeds import (
+    Feed,
+    Listing,
+    ProgramList,
+    ProgramSessions,
+    every_feed,
+    group_by_month,
+    program_lists,
 )
 from .files import LIST_FORMATS, SessionReader, check_session_bytes
 from .headers import shown_path
 from .history import last_commit_times
 from .hooks import session_read
 from .ical import CalendarInfo, EventInfo, IcalCache, calendar_bytes
-from .jsonld import event_jsonld, jsonld_script_text
-from .listing import Feed, Listing, filter_views, group_by_month
-from .memo import SessionMemo, settings_fingerprint
 from .model import Session
-from .pagecache import ReusedPage, page_inputs, view_key
-from .plaintext import html_to_text
 from .problems import ContentError, Problem, by_file, raise_recorded, record
+from .programs import Program
 from .settings import SessionSettings, save_as
 from .validation import Checked, duplicate_uid_problems, program_problems
 
@@ -50,16 +50,11 @@ logger = logging.getLogger(__name__)
 
 # A feed larger than this fails the build (Google ignores subscriptions over 1 MB).
 FEED_SIZE_LIMIT = 900_000
-
-
-@dataclass(frozen=True)
-class MonthPage:
-    """One page of the month-grid view, with its neighbours."""
-
-    url: str
-    grid: Month
-    previous: MonthPage | None = None
-    next: MonthPage | None = None
+# The default templates, used where the theme has none of its own.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Writes a session page kept from the last build through Pelican's writer: its HTML, as
+# rendered then.
+KEPT_PAGE = Template("{{ kept_page }}")
 
 
 @dataclass(frozen=True)
@@ -68,18 +63,18 @@ class SessionsContext:
 
     upcoming: tuple[SessionView, ...]
     past: tuple[SessionView, ...]
-    next: tuple[SessionView, ...]
-    by_program: dict[str, tuple[SessionView, ...]]
+    next: tuple[SessionView, ...]  # the next few that take place, for a home page
     feeds: tuple[Feed, ...]
     feed_all: Feed
-    feeds_by_key: dict[str, Feed]
     listings: tuple[Listing, ...]  # the index, per-format and per-program lists
+    programs: tuple[ProgramSessions, ...]  # per program the site gives, in its order
+    by_program: dict[str, ProgramSessions]  # the same, by program slug
+    program_lists: tuple[ProgramList, ...]  # their list pages (no sessions: for any page)
     index_url: str
     past_url: str
     calendar_url: str
     subscribe_url: str
     format_urls: dict[str, str]
-    program_urls: dict[str, str]
     google_add_by_url: str
     today: date
     refresh_hours: int
@@ -89,71 +84,76 @@ class SessionsGenerator(Generator):
     """Holds every session of one build; nothing lives outside it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Read the plugin's settings (their problems are recorded with the content's)."""
         super().__init__(*args, **kwargs)
+        self.env.loader = ChoiceLoader([self.env.loader, FileSystemLoader(str(TEMPLATES))])
+        self.cache = build_cache(self)
         self.config: SessionSettings | None = None
         try:
             self.config = SessionSettings.from_settings(self.settings)
-        except ContentError as error:  # reported with the content's problems; nothing read
+        except ContentError as error:  # nothing is read; the build stops before writing
             record(self.context, error.problems)
-        # Kept between the builds of `make serve`; a plain build starts with an empty one.
-        self.memo: SessionMemo = self.settings.get("INFO_SESSIONS_MEMO") or SessionMemo()
         self.checked: dict[str, Checked] = {}
         self.name_problems: list[Problem] = []  # file names used twice (in subfolders)
         self.sessions: list[Session] = []
         self.stamps: dict[str, datetime] = {}
         self.views: list[SessionView] = []
         self.shared: SessionsContext | None = None
-        self.month_pages: list[MonthPage] = []
+        self.months: tuple[MonthPage, ...] = ()
 
     # -- reading -----------------------------------------------------------------------
     def generate_context(self) -> None:
-        """Read and check every session file; problems are raised later, all together."""
+        """Read and check every session file; problems are recorded, not raised."""
         if self.config is None:
             return
-        folder = os.path.join(self.path, self.config.path)
         reader = SessionReader(self.settings)
-        self.memo.next_build()
-        fingerprint = settings_fingerprint(self.config)
-        slugs: dict[str, str] = {}
+        first_of_name: dict[str, str] = {}
         relatives = sorted(self.get_files(self.config.path, extensions=("md",)))
         for relative in relatives:
-            data = Path(self.path, relative).read_bytes()
-            result = self.memo.checked(
-                os.path.join(self.path, relative),
+            source = os.path.join(self.path, relative)
+            data = Path(source).read_bytes()
+            result = self.cache.checked(
+                source,
                 data,
-                fingerprint,
                 lambda data=data, relative=relative: check_session_bytes(
                     data, self.path, relative, self.config, reader
                 ),
             )
-            display = shown_path(self.path, os.path.join(self.path, relative))
+            display = shown_path(self.path, source)
             session_read.send(display, checked=result)
+            self.checked[display] = result
             slug = Path(relative).stem
-            if slug in slugs:
+            if slug in first_of_name:
                 self.name_problems.append(
                     Problem(
                         display,
                         "(file name)",
                         slug,
-                        f"also used by {slugs[slug]}; every session file needs its own name",
+                        f"also used by {first_of_name[slug]}; every session file needs its own "
+                        "name",
                     )
                 )
-            slugs.setdefault(slug, display)
-            self.checked[display] = result
-            if result.session is not None and slugs[slug] == display:  # the first of a name
+            elif result.session is not None:
                 self.sessions.append(result.session)
                 self.add_source_path(result.session)
-        self.memo.keep_only({os.path.join(self.path, relative) for relative in relatives})
+            first_of_name.setdefault(slug, display)
+        self.cache.files_in_build({os.path.join(self.path, relative) for relative in relatives})
+        self._stamp()
+        self.sessions.sort(key=lambda s: (s.start.astimezone(ZoneInfo("UTC")), s.slug))
+        logger.debug("info_sessions: read %d session files", len(self.checked))
+
+    def _stamp(self) -> None:
+        """Each session's DTSTAMP: its Modified field, else its file's last commit, else
+        the start of today."""
+        folder = os.path.join(self.path, self.config.path)
         history = last_commit_times(folder) if os.path.isdir(folder) else {}
         fallback = self.config.today_start
         for session in self.sessions:
             name = os.path.relpath(session.source_path, folder).replace(os.sep, "/")
             self.stamps[session.slug] = session.modified or history.get(name) or fallback
-        self.sessions.sort(key=lambda s: (s.start.astimezone(ZoneInfo("UTC")), s.slug))
-        logger.debug("info_sessions: read %d session files", len(self.checked))
 
-    # -- after every context exists ------------------------------------------------------
-    def problems(self, program_slugs: Iterable[str]) -> list[Problem]:
+    # -- once every context exists ---------------------------------------------------------
+    def problems(self, program_slugs: Sequence[str]) -> list[Problem]:
         """Every problem of every file, programs and UIDs included, grouped by file."""
         problems = [problem for result in self.checked.values() for problem in result.problems]
         problems += self.name_problems
@@ -161,241 +161,71 @@ class SessionsGenerator(Generator):
         problems += duplicate_uid_problems(self.checked)
         return by_file(problems)
 
-    def finalize(self, programs_by_slug: dict[str, Any]) -> None:
-        """Check programs and UIDs, record every problem, or share the sessions."""
+    def finalize(self, programs: Sequence[Program]) -> None:
+        """Check the sessions against the site's programs and each other; record every
+        problem, or make the views, feeds, lists and month pages the templates get."""
         if self.config is None:
             return
-        problems = self.problems(programs_by_slug)
+        problems = self.problems([program.slug for program in programs])
         if problems:
             record(self.context, problems)
             return
-        self.views = [self._view(s, programs_by_slug[s.program_slug]) for s in self.sessions]
-        self.shared = self._shared(programs_by_slug)
-        self.month_pages = self._month_pages()
+        by_slug = {program.slug: program for program in programs}
+        self.views = [
+            make_view(s, by_slug.get(s.program_slug), self.config, self.cache.value)
+            for s in self.sessions
+        ]
+        self.shared = self._shared(programs)
+        self.months = month_pages(self.views, self.config.today, self.config.month_url)
         self.context["info_sessions"] = self.shared
 
-    def _absolute(self, url: str) -> str:
-        return f"{self.config.site_url}/{url}"
-
-    def _view(self, session: Session, program: Any) -> SessionView:
-        config = self.config
-        program_name = getattr(program, "title", session.program_slug)
-        page_url = self._absolute(session.url)
-        head_text = "\n".join(description_head(session, program_name, page_url))
-        # Pure functions of their keys, reused between the rebuilds of `make serve`.
-        derived = self.memo.derived
-        body = derived.get(("text", session.body_html), lambda: html_to_text(session.body_html))
-        description = head_text + (f"\n\n{body}" if body else "")
-        jsonld = derived.get(
-            ("jsonld", session, description, config.site_url, config.organizer, program_name),
-            lambda: jsonld_script_text(
-                event_jsonld(
-                    session,
-                    description=description,
-                    page_url=page_url,
-                    organizer=config.organizer,
-                    organizer_url=f"{config.site_url}/",
-                    program_name=program_name,
-                )
-            ),
-        )
-        return SessionView(
-            session=session,
-            program=program,
-            program_name=program_name,
-            url=session.url,
-            page_url=page_url,
-            date_text=long_date(session.start),
-            time_text=time_range(session.start, session.end),
-            site_time_text=site_time_text(session, config.site_timezone),
-            where_text=where_text(session),
-            description=description,
-            calendar_links=derived.get(
-                ("links", session, head_text),
-                lambda: calendar_links(session, session.feed_path, head_text),
-            ),
-            jsonld=jsonld,
-        )
-
-    def _feed(
-        self,
-        key: str,
-        title: str,
-        name: str,
-        text: str,
-        path: str,
-        list_url: str,
-        window: list[SessionView],
-    ) -> Feed:
-        url = self._absolute(path)
-        full_name = f"{name} ({self.config.site_name})"
-        return Feed(
-            key=key,
-            title=title,
-            name=full_name,
-            description=text,
-            path=path,
-            url=url,
-            webcal=links.webcal_url(url),
-            outlook=links.outlook_subscribe_link(links.OUTLOOK_COM, url, full_name),
-            office365=links.outlook_subscribe_link(links.OFFICE_365, url, full_name),
-            list_url=list_url,
-            sessions=filter_views(window, key),
-        )
-
-    def _shared(self, programs_by_slug: dict[str, Any]) -> SessionsContext:
+    def _shared(self, programs: Sequence[Program]) -> SessionsContext:
         config = self.config
         today_start = config.today_start
         upcoming = [v for v in self.views if v.session.end > today_start]
         past = [v for v in reversed(self.views) if v.session.end <= today_start]
-        cutoff = today_start - timedelta(days=config.past_days)
-        window = [v for v in self.views if v.session.end > cutoff]
-        format_urls = {f: config.format_url.format(format=f) for f in LIST_FORMATS}
-        program_urls = {
-            slug: config.program_url.format(slug=slug) for slug in sorted(programs_by_slug)
-        }
-        feeds = [
-            self._feed(
-                "all",
-                "All info sessions",
-                "Info sessions",
-                "Every information session of every program.",
-                config.feed_all,
-                config.index_url,
-                window,
-            ),
-            self._feed(
-                "in-person",
-                "In-person sessions",
-                "In-person info sessions",
-                "Information sessions you can attend in person (in-person and hybrid).",
-                config.feed_format.format(format="in-person"),
-                format_urls["in-person"],
-                window,
-            ),
-            self._feed(
-                "online",
-                "Online sessions",
-                "Online info sessions",
-                "Information sessions you can join online (online and hybrid).",
-                config.feed_format.format(format="online"),
-                format_urls["online"],
-                window,
-            ),
+        feeds, listings = every_feed(config, programs, self.views, upcoming)
+        per_program = [
+            ProgramSessions(
+                program=listing.program,
+                upcoming=tuple(v for group in listing.groups for v in group.sessions),
+                feed=listing.feed,
+                listing=listing,
+            )
+            for listing in listings
+            if listing.program is not None
         ]
-        programs = list(self.context.get("programs") or programs_by_slug.values())
-        for program in programs:
-            short = getattr(program, "short_name", "") or program.title
-            feeds.append(
-                self._feed(
-                    f"program-{program.slug}",
-                    program.title,
-                    f"{short} info sessions",
-                    f"Information sessions of the {program.title}.",
-                    config.feed_program.format(slug=program.slug),
-                    program_urls[program.slug],
-                    window,
-                )
-            )
-        by_key = {feed.key: feed for feed in feeds}
-        listings = [
-            Listing(
-                "all",
-                "Info sessions",
-                "Upcoming information sessions of every program, in person and online.",
-                config.index_url,
-                group_by_month(upcoming),
-                by_key["all"],
-                "No sessions are scheduled at the moment.",
-            ),
-        ]
-        for key, title, text in (
-            ("in-person", "In-person info sessions", "attend in person (in-person and hybrid)"),
-            ("online", "Online info sessions", "join online (online and hybrid)"),
-        ):
-            listings.append(
-                Listing(
-                    key,
-                    title,
-                    f"Upcoming information sessions you can {text}.",
-                    format_urls[key],
-                    group_by_month(filter_views(upcoming, key)),
-                    by_key[key],
-                    f"No {key} sessions are scheduled at the moment.",
-                )
-            )
-        by_program = {}
-        for program in programs:
-            key = f"program-{program.slug}"
-            by_program[program.slug] = filter_views(upcoming, key)
-            listings.append(
-                Listing(
-                    key,
-                    f"Info sessions: {program.title}",
-                    f"Upcoming information sessions of the {program.title}.",
-                    program_urls[program.slug],
-                    group_by_month(by_program[program.slug]),
-                    by_key[key],
-                    "No sessions of this program are scheduled at the moment.",
-                )
-            )
         happening = [v for v in upcoming if v.session.status.happening]
         return SessionsContext(
             upcoming=tuple(upcoming),
             past=tuple(past),
             next=tuple(happening[: config.home_count]),
-            by_program=by_program,
-            feeds=tuple(feeds),
-            feed_all=by_key["all"],
-            feeds_by_key=by_key,
-            listings=tuple(listings),
+            feeds=feeds,
+            feed_all=feeds[0],
+            listings=listings,
+            programs=tuple(per_program),
+            by_program={entry.program.slug: entry for entry in per_program},
+            program_lists=program_lists(config, programs),
             index_url=config.index_url,
             past_url=config.past_url,
             calendar_url=config.calendar_url,
             subscribe_url=config.subscribe_url,
-            format_urls=format_urls,
-            program_urls=program_urls,
+            format_urls={f: config.format_url.format(format=f) for f in LIST_FORMATS},
             google_add_by_url=links.GOOGLE_ADD_BY_URL,
             today=config.today,
             refresh_hours=config.refresh_hours,
         )
 
-    def _month_pages(self) -> list[MonthPage]:
-        """One grid per month from the first session (or this month) to the last."""
-        config = self.config
-        dates = [v.session.start.date() for v in self.views] + [config.today]
-        by_date: dict[date, list[SessionView]] = {}
-        for view in self.views:
-            by_date.setdefault(view.session.start.date(), []).append(view)
-        pages = [
-            MonthPage(
-                url=config.month_url.format(year=year, month=month),
-                grid=month_grid(year, month, by_date, config.today),
-            )
-            for year, month in months_between(min(dates), max(dates))
-        ]
-        linked = []
-        for index, page in enumerate(pages):
-            linked.append(
-                MonthPage(
-                    url=page.url,
-                    grid=page.grid,
-                    previous=pages[index - 1] if index else None,
-                    next=pages[index + 1] if index + 1 < len(pages) else None,
-                )
-            )
-        return linked
-
     # -- writing -----------------------------------------------------------------------
     def _event(self, view: SessionView) -> EventInfo:
         session = view.session
-        short = getattr(view.program, "short_name", "") or view.program_name
+        program = (view.program.name,) if view.program is not None else ()
         return EventInfo(
             session=session,
             summary=summary(session),
             description=view.description,
             page_url=view.page_url,
-            categories=("Info session", short, session.format.label),
+            categories=("Info session", *program, session.format.label),
             stamp=self.stamps[session.slug],
         )
 
@@ -411,51 +241,24 @@ class SessionsGenerator(Generator):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 
-    def _rendered(self) -> None:
-        self.memo.pages_rendered += 1
-
-    def _session_page_inputs(self, template: str) -> str | None:
-        """What session pages are made from besides their sessions, when the memo is kept
-        between builds (`make serve`) and the pages may be reused; else None."""
-        inputs = None
-        if self.settings.get("INFO_SESSIONS_MEMO") is not None:  # else nothing is kept
-            inputs = page_inputs(
-                self.env,
-                template,
-                self.settings,
-                self.path,
-                os.path.join(self.path, self.config.path),
-                self.memo.derived,
-            )
-        self.memo.pages_written = len(self.views)
-        # Reused pages count as they render (_rendered); otherwise every page renders.
-        self.memo.pages_rendered = len(self.views) if inputs is None else 0
-        return inputs
-
     def generate_output(self, writer: Any) -> None:
-        """Write the list pages, month grids, session pages, subscribe page and feeds; first,
-        stop the build with every problem any generator recorded."""
+        """Stop the build with every problem any generator recorded; or write the list
+        pages, month pages, session pages, subscribe page and feeds."""
         raise_recorded(self.context)
-        shared = self.shared
-        if shared is None:  # finalize did not run: no sessions plugin context
+        if self.shared is None:  # no sessions finalized (the plugin's hook did not run)
             return
         config = self.config
         list_template = self.get_template("sessions/list")
-        for listing in shared.listings:
+        for listing in self.shared.listings:
             writer.write_file(save_as(listing.url), list_template, self.context, listing=listing)
         writer.write_file(
             save_as(config.past_url),
             self.get_template("sessions/past"),
             self.context,
-            groups=group_by_month(shared.past),
+            groups=group_by_month(self.shared.past),
         )
         month_template = self.get_template("sessions/month")
-        this_month = (config.today.year, config.today.month)
-        current = next(
-            (p for p in self.month_pages if (p.grid.year, p.grid.month) == this_month),
-            self.month_pages[0],
-        )
-        for page in self.month_pages:
+        for page in self.months:
             writer.write_file(
                 save_as(page.url), month_template, self.context, month=page, page_url=page.url
             )
@@ -464,37 +267,48 @@ class SessionsGenerator(Generator):
             save_as(config.calendar_url),
             month_template,
             self.context,
-            month=current,
+            month=this_month(self.months, config.today),
             page_url=config.calendar_url,
             calendar_front=True,
         )
-        session_template = self.get_template("sessions/session")
-        reuse_pages = self._session_page_inputs(session_template.name)
-        ical_cache = IcalCache(self.memo.derived, self.memo.zones)
-        for view in self.views:
-            page: Any = session_template
-            if reuse_pages is not None:
-                page = ReusedPage(
-                    session_template, (reuse_pages, view_key(view)), self.memo.pages, self._rendered
-                )
-            writer.write_file(view.session.save_as, page, self.context, item=view)
-            self._write_bytes(
-                view.session.feed_path,
-                calendar_bytes(
-                    [self._event(view)], prodid=config.prodid, info=None, cache=ical_cache
-                ),
-            )
+        ical = IcalCache(self.cache)
+        self._write_session_pages(writer, ical)
         writer.write_file(
             save_as(config.subscribe_url), self.get_template("sessions/subscribe"), self.context
         )
         refresh = timedelta(hours=config.refresh_hours)
-        for feed in shared.feeds:
+        for feed in self.shared.feeds:
             info = CalendarInfo(
                 name=feed.name,
                 description=feed.description,
-                url=self._absolute(feed.list_url),
+                url=f"{config.site_url}/{feed.list_url}",
                 refresh=refresh,
             )
             events = [self._event(view) for view in feed.sessions]
-            data = calendar_bytes(events, prodid=config.prodid, info=info, cache=ical_cache)
+            data = calendar_bytes(events, prodid=config.prodid, info=info, cache=ical)
             self._write_bytes(feed.path, data)
+
+    def _write_session_pages(self, writer: Any, ical: IcalCache) -> None:
+        """Each session's page and its own .ics. A page `make serve` kept from the last
+        build, with the same inputs, is written as it was rendered then."""
+        template = self.get_template("sessions/session")
+        pages = self.cache.pages(
+            self.env, template.name, self.path, os.path.join(self.path, self.config.path)
+        )
+        for view in self.views:
+            page = view.session.save_as
+            kept = pages.get(view)
+            if kept is None:
+                writer.write_file(page, template, self.context, item=view)
+                if pages.reusing:
+                    with open(os.path.join(self.output_path, page), encoding="utf-8") as html:
+                        pages.keep(view, html.read())
+                else:
+                    pages.rendered += 1
+            else:
+                writer.write_file(page, KEPT_PAGE, self.context, kept_page=Markup(kept))
+            pages.written += 1
+            event = calendar_bytes(
+                [self._event(view)], prodid=self.config.prodid, info=None, cache=ical
+            )
+            self._write_bytes(view.session.feed_path, event)

@@ -1,5 +1,11 @@
 """The plugin's own signals (blinker, as Pelican's): what other code may connect to.
 
+``get_cache``
+    sent by the sessions generator when it is made; the sender is the generator. A receiver
+    may answer with the ``cache.BuildCache`` the build should use: `make serve` answers with
+    the ``cache.RebuildCache`` it keeps between rebuilds (``RebuildCache.installed``). With
+    no answer, a build reuses nothing.
+
 ``session_read``
     sent after each session file is read and checked; the sender is the file as problems
     name it ("content/sessions/x.md"), ``checked`` the result (``validation.Checked``).
@@ -11,4 +17,5 @@ from __future__ import annotations
 
 from blinker import signal
 
+get_cache = signal("info_sessions.get_cache")
 session_read = signal("info_sessions.session_read")

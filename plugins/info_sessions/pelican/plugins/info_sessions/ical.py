@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Component, Event, vDuration, vText, vUri
 from icalendar.parser import Contentline
 
+from .cache import BuildCache
 from .model import Format, Session, Status
-from .reuse import Reuse
 from .vtimezone import ZoneTransitions, vtimezone
 
 # RFC 5545 3.1: content lines are folded before 75 octets.
@@ -75,17 +75,26 @@ def _event(info: EventInfo) -> Event:
 
 
 class IcalCache:
-    """Work shared by the .ics files of a build: each event is serialised once (a session
-    is in its own file and in up to three feeds), each zone's changes are found once.
-    ``reuse`` keeps events from one build to the next (see memo.SessionMemo)."""
+    """Work shared by the .ics files of one build: each event is serialised once (a session
+    is in its own file and in up to three feeds), each calendar head and each zone's changes
+    are worked out once. ``cache`` may keep events and heads from one build to the next
+    (`make serve`, see cache.RebuildCache)."""
 
-    def __init__(self, reuse: Reuse | None = None, zones: ZoneTransitions | None = None) -> None:
-        self.reuse = reuse or Reuse()
-        self.zones = zones or ZoneTransitions()
+    def __init__(self, cache: BuildCache | None = None) -> None:
+        """Work for one build; ``cache``: what earlier builds kept (default: nothing)."""
+        self.cache = cache or BuildCache()
+        self.zones = ZoneTransitions()
+        self._done: dict[tuple, bytes] = {}
+
+    def get(self, key: tuple, make: Callable[[], bytes]) -> bytes:
+        """The bytes for ``key``: made once in this build, or kept from an earlier one."""
+        if key not in self._done:
+            self._done[key] = self.cache.value(key, make)
+        return self._done[key]
 
     def event_bytes(self, info: EventInfo) -> bytes:
         """The VEVENT of one session, serialised."""
-        return self.reuse.get(("vevent", info), lambda: component_bytes(_event(info)))
+        return self.get(("vevent", info), lambda: component_bytes(_event(info)))
 
 
 def fold(line: str) -> str:
@@ -165,7 +174,5 @@ def calendar_bytes(
             min(_utc(e.session.start) for e in ordered),
             max(_utc(e.session.end) for e in ordered),
         )
-    head = cache.reuse.get(
-        ("head", prodid, info, span), lambda: _head(prodid, info, cache.zones, span)
-    )
+    head = cache.get(("head", prodid, info, span), lambda: _head(prodid, info, cache.zones, span))
     return head + b"".join(cache.event_bytes(event) for event in ordered) + _END

@@ -25,7 +25,8 @@ def event_jsonld(
     organizer_url: str,
     program_name: str,
 ) -> dict[str, Any]:
-    """The Event as a dict (startDate and endDate carry their UTC offsets)."""
+    """The Event as a dict (startDate and endDate carry their UTC offsets); ``about`` names
+    the program, when there is one."""
     places: list[dict[str, Any]] = []
     if session.format.in_person:
         places.append({"@type": "Place", "name": session.location, "address": session.location})
@@ -43,7 +44,7 @@ def event_jsonld(
         "eventStatus": session.status.schema_org,
         "location": places[0] if len(places) == 1 else places,
         "organizer": {"@type": "Organization", "name": organizer, "url": organizer_url},
-        "about": program_name,
+        **({"about": program_name} if program_name else {}),
         "isAccessibleForFree": True,
         "offers": {
             "@type": "Offer",

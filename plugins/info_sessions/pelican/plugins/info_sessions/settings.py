@@ -54,8 +54,6 @@ DEFAULTS: dict[str, Any] = {
     "INFO_SESSIONS_FEED_FORMAT": "calendar/{format}.ics",
     "INFO_SESSIONS_FEED_PROGRAM": "calendar/program-{slug}.ics",
     "INFO_SESSIONS_FEED_SESSION": "calendar/sessions/{slug}.ics",
-    # A memo.SessionMemo kept between builds (`make serve` passes one); None keeps nothing.
-    "INFO_SESSIONS_MEMO": None,
 }
 
 

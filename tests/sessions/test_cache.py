@@ -1,5 +1,5 @@
 """Which session-page templates let `make serve` reuse pages: only those that read nothing
-made from other session files (info_sessions.pagecache)."""
+made from other session files (info_sessions.cache)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from jinja2 import DictLoader, Environment, FileSystemLoader
-from pelican.plugins.info_sessions.pagecache import (
+from pelican.plugins.info_sessions.cache import (
     page_inputs,
     reads_other_sessions,
     template_family,
 )
+from pelican.plugins.info_sessions.generator import TEMPLATES
 
 from tools.build import PROJECT_ROOT
 
@@ -23,7 +24,8 @@ ENV = Environment()
     [
         "{{ item.title }} {{ SITEURL }}/{{ info_sessions.index_url }}",
         "{% if info_sessions is defined %}{{ info_sessions.subscribe_url }}{% endif %}",
-        "{{ info_sessions.format_urls['online'] }} {{ info_sessions.program_urls[x] }}",
+        "{{ info_sessions.format_urls['online'] }}",
+        "{% for list in info_sessions.program_lists %}{{ list.url }}{% endfor %}",
         "{% for p in programs %}{{ p.title }}{% endfor %}",
     ],
 )
@@ -37,6 +39,7 @@ def test_templates_reading_settings_and_their_own_session_allow_reuse(source: st
         "{{ info_sessions.upcoming | length }}",
         "{% for item in info_sessions.by_program[x] %}{% endfor %}",
         "{{ info_sessions.feed_all.url }}",
+        "{% for entry in info_sessions.programs %}{{ entry.upcoming }}{% endfor %}",
         "{% set shared = info_sessions %}{{ shared.index_url }}",
         "{{ macro(info_sessions) }}",
         "{{ info_sessions['upcoming'] }}",
@@ -76,7 +79,14 @@ def test_the_real_session_template_allows_reuse() -> None:
     assert {"sessions/session.html", "base.html", "partials/nav.html"} <= set(family)
 
 
-def test_page_inputs_change_with_settings_templates_and_other_content(tmp_path: Path) -> None:
+def test_the_plugins_default_session_template_allows_reuse() -> None:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)))
+    family = template_family(env, "sessions/session.html")
+    assert family is not None
+    assert "sessions/components.html" in family
+
+
+def test_page_inputs_change_with_templates_and_other_content(tmp_path: Path) -> None:
     templates = {"session": "{{ item.title }}{{ SITENAME }}"}
     env = Environment(loader=DictLoader(templates))
     content = tmp_path / "content"
@@ -85,17 +95,13 @@ def test_page_inputs_change_with_settings_templates_and_other_content(tmp_path: 
     (content / "sessions" / "a.md").write_text("a")
     (content / "programs" / "p.md").write_text("p")
 
-    def inputs(settings: dict[str, object] | None = None) -> str | None:
-        return page_inputs(
-            env, "session", settings or {"SITENAME": "x"}, str(content), str(content / "sessions")
-        )
+    def inputs() -> str | None:
+        return page_inputs(env, "session", str(content), str(content / "sessions"))
 
     first = inputs()
     assert first is not None
-    assert inputs({"SITENAME": "x", "OUTPUT_PATH": "/elsewhere"}) == first  # where it writes
     (content / "sessions" / "a.md").write_text("a, edited")  # the session's own: in its view
     assert inputs() == first
-    assert inputs({"SITENAME": "y"}) != first
     (content / "programs" / "p.md").write_text("p, edited")
     second = inputs()
     assert second != first
