@@ -31,6 +31,7 @@ from .hooks import get_cache
 from .validation import Checked
 
 T = TypeVar("T")
+_MISSING = object()
 
 # Fields of the templates' ``info_sessions`` made from settings and programs only, never
 # from sessions: a session page that reads only these may be reused.
@@ -153,10 +154,13 @@ class RebuildCache(BuildCache):
 
     def value(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The value for ``key`` from this build, else from the last, else ``compute()``."""
-        if key not in self._values_now:
-            last = self._values_last
-            self._values_now[key] = last[key] if key in last else compute()
-        return self._values_now[key]
+        found = self._values_now.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._values_last.get(key, _MISSING)
+            if found is _MISSING:
+                found = compute()
+            self._values_now[key] = found
+        return found
 
     def pages(self, env: Environment, template: str, content: str, sessions: str) -> PageStore:
         """Pages keyed by what they are made from besides their session, when their

@@ -195,10 +195,9 @@ def group_by_month(views: Iterable[SessionView]) -> tuple[MonthGroup, ...]:
 
 
 def make_feed(
-    kind: FeedKind, program: Program | None, config: SessionSettings, views: Sequence[SessionView]
+    kind: FeedKind, program: Program | None, config: SessionSettings, held: Sequence[SessionView]
 ) -> Feed:
-    """The feed of ``kind`` (for ``program``) with the sessions of ``views`` it holds."""
-    window = kind.window(config)
+    """The feed of ``kind`` (for ``program``); ``held``: the sessions in its window."""
     path = kind.pattern(config, kind.path_setting, program)
     url = f"{config.site_url}/{path}"
     name = kind.calendar_name.format(program=program.name if program else "")
@@ -215,7 +214,7 @@ def make_feed(
         outlook=links.outlook_subscribe_link(links.OUTLOOK_COM, url, full_name),
         office365=links.outlook_subscribe_link(links.OFFICE_365, url, full_name),
         list_url=kind.pattern(config, kind.list_setting, program),
-        sessions=tuple(v for v in views if window.holds(v) and kind.includes(v, program)),
+        sessions=tuple(v for v in held if kind.includes(v, program)),
     )
 
 
@@ -242,9 +241,13 @@ def every_feed(
     """Every feed of the table, and its list page, in table order (one per program for
     the per-program kind)."""
     feeds, listings = [], []
+    in_window: dict[Window, list[SessionView]] = {}
     for kind in FEEDS:
+        window = kind.window(config)
+        if window not in in_window:
+            in_window[window] = [view for view in views if window.holds(view)]
         for program in programs if kind.per_program else (None,):
-            feed = make_feed(kind, program, config, views)
+            feed = make_feed(kind, program, config, in_window[window])
             feeds.append(feed)
             listings.append(make_listing(kind, program, feed, upcoming))
     return tuple(feeds), tuple(listings)

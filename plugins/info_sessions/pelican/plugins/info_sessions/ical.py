@@ -88,9 +88,10 @@ class IcalCache:
 
     def get(self, key: tuple, make: Callable[[], bytes]) -> bytes:
         """The bytes for ``key``: made once in this build, or kept from an earlier one."""
-        if key not in self._done:
-            self._done[key] = self.cache.value(key, make)
-        return self._done[key]
+        done = self._done.get(key)
+        if done is None:
+            done = self._done[key] = self.cache.value(key, make)
+        return done
 
     def event_bytes(self, info: EventInfo) -> bytes:
         """The VEVENT of one session, serialised."""

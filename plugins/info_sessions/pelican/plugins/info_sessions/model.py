@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -116,14 +116,6 @@ class Session:
     url: str
     save_as: str
     feed_path: str
-
-    def __hash__(self) -> int:
-        """The hash of every field, worked out once: sessions key the memo's values."""
-        cached = self.__dict__.get("_hash")
-        if cached is None:
-            cached = hash(tuple(getattr(self, f.name) for f in fields(self)))
-            self.__dict__["_hash"] = cached  # frozen: bypass __setattr__, as dataclasses do
-        return cached
 
     def get_relative_source_path(self) -> str:
         """Where the file is under the content folder (what Pelican's source map uses)."""
