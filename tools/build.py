@@ -15,7 +15,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +120,15 @@ def site_today(day: str) -> dict[str, str]:
     return {"SITE_TODAY": day, "INFO_SESSIONS_TODAY": day}
 
 
+@dataclass
+class KeptBetweenBuilds:
+    """What `make serve` keeps from one build to the next of one process."""
+
+    sessions: RebuildCache = field(default_factory=RebuildCache)  # the info-sessions plugin's
+    templates: MemoryBytecodeCache = field(default_factory=lambda: MemoryBytecodeCache())
+    scratch: Path | None = None  # a folder in memory (tmpfs) to build in, when there is room
+
+
 def load_settings(settings_file: Path, overrides: Mapping[str, Any] | None = None) -> dict:
     """Read a Pelican settings file; Pelican resolves its relative paths (PATH, THEME,
     PLUGIN_PATHS...) against the file's folder."""
@@ -131,20 +140,20 @@ def build_site(
     *,
     settings_file: Path = PROJECT_ROOT / "pelicanconf.py",
     overrides: Mapping[str, Any] | None = None,
-    sessions: RebuildCache | None = None,
-    templates: BytecodeCache | None = None,
-    scratch: Path | None = None,
+    kept: KeptBetweenBuilds | None = None,
 ) -> BuildResult:
     """Build into ``output`` atomically; raise :class:`BuildError` on any problem.
 
     The site is built into a new folder beside ``output`` and swapped in by renames. The dev
-    server's rebuilds pass ``sessions``, what the info-sessions plugin keeps between builds
-    (emptied when the settings change), ``templates``, compiled templates kept for the next
-    build, and ``scratch``, a folder in memory (tmpfs) to build in: on success only the files
-    whose bytes changed are written into ``output`` (each replaced by a rename) and files
-    the build no longer makes are removed, since writing thousands of unchanged files to disk
-    was most of a rebuild.
+    server's rebuilds pass ``kept``: what the info-sessions plugin keeps between builds
+    (emptied when the settings change), compiled templates, and a folder in memory (tmpfs)
+    to build in: on success only the files whose bytes changed are written into ``output``
+    (each replaced by a rename) and files the build no longer makes are removed, since
+    writing thousands of unchanged files to disk was most of a rebuild.
     """
+    sessions = kept.sessions if kept is not None else None
+    templates = kept.templates if kept is not None else None
+    scratch = kept.scratch if kept is not None else None
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(

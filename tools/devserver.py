@@ -185,24 +185,25 @@ class Rebuilder:
     ) -> None:
         """``scratch_parent``: where to build before writing changed files into ``output``
         (used only with room for the site); None builds beside ``output`` and swaps."""
-        from pelican.plugins.info_sessions.cache import RebuildCache
-
-        from tools.build import MemoryBytecodeCache
+        from tools.build import KeptBetweenBuilds
 
         self.output = output
         self.settings_file = settings_file
         self.overrides = dict(overrides or {})
-        self.sessions = RebuildCache()
-        self.templates = MemoryBytecodeCache()
-        self.scratch: Path | None = None
+        self.kept = KeptBetweenBuilds()
         if scratch_parent is not None and has_room_for_builds(scratch_parent):
-            self.scratch = Path(tempfile.mkdtemp(prefix="hq-serve-", dir=scratch_parent))
+            self.kept.scratch = Path(tempfile.mkdtemp(prefix="hq-serve-", dir=scratch_parent))
+
+    @property
+    def scratch(self) -> Path | None:
+        """The folder in memory rebuilds are made in, or None."""
+        return self.kept.scratch
 
     def close(self) -> None:
         """Remove the in-memory build folder."""
-        if self.scratch is not None:
-            shutil.rmtree(self.scratch, ignore_errors=True)
-            self.scratch = None
+        if self.kept.scratch is not None:
+            shutil.rmtree(self.kept.scratch, ignore_errors=True)
+            self.kept.scratch = None
 
     def __enter__(self) -> Rebuilder:
         return self
@@ -220,9 +221,7 @@ class Rebuilder:
                 self.output,
                 settings_file=self.settings_file,
                 overrides=self.overrides,
-                sessions=self.sessions,
-                templates=self.templates,
-                scratch=self.scratch,
+                kept=self.kept,
             )
         except BuildError as error:
             count = len(error.problems)
@@ -231,7 +230,7 @@ class Rebuilder:
                 print(f"  {problem}")
             return False
         took = time.perf_counter() - started
-        pages = self.sessions.last_pages
+        pages = self.kept.sessions.last_pages
         written, rendered = (pages.written, pages.rendered) if pages else (0, 0)
         shown = f"; session pages: {rendered} rendered, {written - rendered} unchanged"
         print(f"serve: rebuilt in {took:.2f} s{shown if written else ''}")

@@ -17,7 +17,8 @@ def query(url: str) -> dict[str, list[str]]:
 
 
 def test_google_event_template_in_utc() -> None:
-    url = links.google_event_link("MHQS & you", START, END, "Line 1\nLine 2", "Room 1, Boston")
+    entry = links.CalendarEntry("MHQS & you", START, END, "Line 1\nLine 2", "Room 1, Boston")
+    url = links.google_event_link(entry)
     assert url == (
         "https://calendar.google.com/calendar/render?action=TEMPLATE&text=MHQS%20%26%20you"
         "&dates=20270316T160000Z%2F20270316T173000Z&details=Line%201%0ALine%202"
@@ -31,7 +32,8 @@ def test_outlook_and_office_compose_links() -> None:
         (links.OUTLOOK_COM, "https://outlook.live.com/calendar/0/deeplink/compose?"),
         (links.OFFICE_365, "https://outlook.office.com/calendar/0/deeplink/compose?"),
     ):
-        url = links.outlook_event_link(host, "Session", START, END, "Body", "Online")
+        entry = links.CalendarEntry("Session", START, END, "Body", "Online")
+        url = links.outlook_event_link(host, entry)
         assert url.startswith(base)
         assert query(url) == {
             "path": ["/calendar/action/compose"],
@@ -45,7 +47,7 @@ def test_outlook_and_office_compose_links() -> None:
 
 
 def test_empty_values_are_left_out() -> None:
-    url = links.google_event_link("T", START, END, "", "")
+    url = links.google_event_link(links.CalendarEntry("T", START, END, "", ""))
     assert "details" not in query(url) and "location" not in query(url)
 
 

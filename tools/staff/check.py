@@ -23,7 +23,7 @@ from itertools import combinations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pelican.plugins.info_sessions.files import SessionReader, check_session_text
+from pelican.plugins.info_sessions.files import SessionFile, SessionReader, check_session_text
 from pelican.plugins.info_sessions.model import Session, Status
 from pelican.plugins.info_sessions.problems import Problem
 from pelican.plugins.info_sessions.settings import SessionSettings
@@ -187,12 +187,7 @@ def sequence_warnings(
             continue  # a new file
         path = f"{site.folder.name}/{session.relative_source_path}"
         before = check_session_text(
-            text,
-            relative_path=session.relative_source_path,
-            display_path=path,
-            source_path=str(file),
-            config=config,
-            reader=reader,
+            text, SessionFile(session.relative_source_path, path, str(file)), config, reader
         ).session
         if before is None or session.sequence > before.sequence:
             continue
@@ -230,14 +225,7 @@ def deleted_warnings(
             continue  # never committed
         relative = file.relative_to(site.folder.resolve()).as_posix()
         path = f"{site.folder.name}/{relative}"
-        uid = check_session_text(
-            text,
-            relative_path=relative,
-            display_path=path,
-            source_path=str(file),
-            config=config,
-            reader=reader,
-        ).uid
+        uid = check_session_text(text, SessionFile(relative, path, str(file)), config, reader).uid
         if uid and uid in kept:
             continue  # renamed, and the new file keeps its UID
         problems.append(

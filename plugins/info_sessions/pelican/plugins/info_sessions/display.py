@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from . import links
-from .jsonld import event_jsonld, jsonld_script_text
+from .jsonld import Organizer, event_jsonld, jsonld_script_text
 from .model import Format, Session, Status
 from .plaintext import html_to_text
 from .programs import Program
@@ -170,19 +170,18 @@ def description_head(session: Session, program_name: str, page_url: str) -> list
 
 def calendar_links(session: Session, ics_url: str, short_description: str) -> CalendarLinks:
     """Add-to-calendar links for one session."""
-    location = session.join_url if session.format is Format.ONLINE else session.location
-    title = summary(session)
+    entry = links.CalendarEntry(
+        title=summary(session),
+        start=session.start,
+        end=session.end,
+        details=short_description,
+        location=session.join_url if session.format is Format.ONLINE else session.location,
+    )
     return CalendarLinks(
         ics=ics_url,
-        google=links.google_event_link(
-            title, session.start, session.end, short_description, location
-        ),
-        outlook=links.outlook_event_link(
-            links.OUTLOOK_COM, title, session.start, session.end, short_description, location
-        ),
-        office365=links.outlook_event_link(
-            links.OFFICE_365, title, session.start, session.end, short_description, location
-        ),
+        google=links.google_event_link(entry),
+        outlook=links.outlook_event_link(links.OUTLOOK_COM, entry),
+        office365=links.outlook_event_link(links.OFFICE_365, entry),
     )
 
 
@@ -212,10 +211,9 @@ def make_view(
             event_jsonld(
                 session,
                 description=description,
-                page_url=page_url,
-                organizer=config.organizer,
-                organizer_url=f"{config.site_url}/",
                 program_name=program_name,
+                organizer=Organizer(config.organizer, f"{config.site_url}/"),
+                page_url=page_url,
             )
         ),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -41,25 +42,29 @@ def reserved_slugs(config: SessionSettings) -> set[str]:
     return {url[len(prefix) :].split("/")[0] for url in urls if url.startswith(prefix)}
 
 
+@dataclass(frozen=True)
+class SessionFile:
+    """Where a session file is: under the content folder ("sessions/x.md"), as problems name
+    it ("content/sessions/x.md") and on disk (absolute)."""
+
+    relative_path: str
+    display_path: str
+    source_path: str
+
+
 def check_session_text(
-    text: str,
-    *,
-    relative_path: str,
-    display_path: str,
-    source_path: str,
-    config: SessionSettings,
-    reader: SessionReader,
+    text: str, file: SessionFile, config: SessionSettings, reader: SessionReader
 ) -> Checked:
-    """Parse and validate one file's text; ``relative_path`` is under the content folder
-    ("sessions/x.md"), ``display_path`` is how problems name the file."""
+    """Parse and validate the text of one session ``file``."""
     result = validate(
-        reader.parse(text, display_path),
-        relative_path=relative_path,
-        source_path=source_path,
+        reader.parse(text, file.display_path),
+        relative_path=file.relative_path,
+        source_path=file.source_path,
         config=config,
         render=reader.render,
     )
-    slug = Path(relative_path).stem
+    display_path = file.display_path
+    slug = Path(file.relative_path).stem
     reserved = reserved_slugs(config)
     if slug not in reserved:
         return result
@@ -85,14 +90,7 @@ def check_session_bytes(
     text, problem = decode(data, display)
     if text is None:
         return Checked(None, (problem,), "", "", {})
-    return check_session_text(
-        text,
-        relative_path=relative_path,
-        display_path=display,
-        source_path=source,
-        config=config,
-        reader=reader,
-    )
+    return check_session_text(text, SessionFile(relative_path, display, source), config, reader)
 
 
 def validate_session_text(
@@ -105,14 +103,8 @@ def validate_session_text(
     """Check the text of a session file that may not exist yet, as the build would check
     it at ``path`` ("content/sessions/x.md"), its Program included."""
     relative = Path(path).relative_to(Path(path).parts[0]).as_posix()
-    result = check_session_text(
-        text,
-        relative_path=relative,
-        display_path=path,
-        source_path=str(Path(path).resolve()),
-        config=config,
-        reader=reader,
-    )
+    file = SessionFile(relative, path, str(Path(path).resolve()))
+    result = check_session_text(text, file, config, reader)
     problems = (*result.problems, *program_problems({path: result}, program_slugs))
     session = result.session if not problems else None
     return Checked(session, problems, result.uid, result.program, result.lines)

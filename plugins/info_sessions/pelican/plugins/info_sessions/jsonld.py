@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -16,14 +17,16 @@ _MODES = {
 }
 
 
+@dataclass(frozen=True)
+class Organizer:
+    """Who organizes the sessions: a name and the address of its site."""
+
+    name: str
+    url: str
+
+
 def event_jsonld(
-    session: Session,
-    *,
-    description: str,
-    page_url: str,
-    organizer: str,
-    organizer_url: str,
-    program_name: str,
+    session: Session, *, description: str, program_name: str, organizer: Organizer, page_url: str
 ) -> dict[str, Any]:
     """The Event as a dict (startDate and endDate carry their UTC offsets); ``about`` names
     the program, when there is one."""
@@ -43,7 +46,7 @@ def event_jsonld(
         "eventAttendanceMode": _MODES[session.format],
         "eventStatus": session.status.schema_org,
         "location": places[0] if len(places) == 1 else places,
-        "organizer": {"@type": "Organization", "name": organizer, "url": organizer_url},
+        "organizer": {"@type": "Organization", "name": organizer.name, "url": organizer.url},
         **({"about": program_name} if program_name else {}),
         "isAccessibleForFree": True,
         "offers": {

@@ -7,6 +7,7 @@ and add-from-web page). Keep every such URL in this module so one test covers th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
@@ -18,37 +19,44 @@ _COMPOSE = "/calendar/0/deeplink/compose"
 _ADD_FROM_WEB = "/calendar/0/addfromweb"
 
 
+@dataclass(frozen=True)
+class CalendarEntry:
+    """What a web calendar's "add event" page is filled with."""
+
+    title: str
+    start: datetime  # aware
+    end: datetime  # aware
+    details: str  # plain text
+    location: str
+
+
 def _query(params: list[tuple[str, str]]) -> str:
     return urlencode([(k, v) for k, v in params if v], quote_via=quote, safe="")
 
 
-def google_event_link(
-    title: str, start: datetime, end: datetime, details: str, location: str
-) -> str:
+def google_event_link(entry: CalendarEntry) -> str:
     """Google Calendar's "create event" template, times in UTC."""
-    dates = f"{start.astimezone(UTC):%Y%m%dT%H%M%SZ}/{end.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    start, end = entry.start.astimezone(UTC), entry.end.astimezone(UTC)
     params = [
         ("action", "TEMPLATE"),
-        ("text", title),
-        ("dates", dates),
-        ("details", details),
-        ("location", location),
+        ("text", entry.title),
+        ("dates", f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}"),
+        ("details", entry.details),
+        ("location", entry.location),
     ]
     return f"{GOOGLE_EVENT}?{_query(params)}"
 
 
-def outlook_event_link(
-    host: str, title: str, start: datetime, end: datetime, body: str, location: str
-) -> str:
+def outlook_event_link(host: str, entry: CalendarEntry) -> str:
     """Outlook's compose-event deeplink on ``host`` (OUTLOOK_COM or OFFICE_365), UTC times."""
     params = [
         ("path", "/calendar/action/compose"),
         ("rru", "addevent"),
-        ("subject", title),
-        ("startdt", f"{start.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"),
-        ("enddt", f"{end.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"),
-        ("body", body),
-        ("location", location),
+        ("subject", entry.title),
+        ("startdt", f"{entry.start.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"),
+        ("enddt", f"{entry.end.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"),
+        ("body", entry.details),
+        ("location", entry.location),
     ]
     return f"{host}{_COMPOSE}?{_query(params)}"
 

@@ -279,6 +279,7 @@ def _place(check: _Checker, session_format: Format | None) -> tuple[str, str]:
 
 
 def _end(check: _Checker, start: datetime | None, zone: ZoneInfo | None) -> datetime | None:
+    """The end, from End or from Duration (exactly one of them), checked against Start."""
     has_end, has_duration = "End" in check.raw.values, "Duration" in check.raw.values
     if has_end and has_duration:
         check.problem(
@@ -290,30 +291,38 @@ def _end(check: _Checker, start: datetime | None, zone: ZoneInfo | None) -> date
     if not has_end and not has_duration:
         check.problem("End", "required; add 'End: YYYY-MM-DD HH:MM' or 'Duration: 90m' (or 1h30m)")
         return None
-    if has_duration:
-        name, raw = "Duration", check.value("Duration")
-        duration = parse_duration(raw)
-        if duration is None:
-            check.problem(name, "not a duration; write it like 90m, 1h or 1h30m", raw)
-            return None
-        if duration > MAX_DURATION:
-            check.problem(name, f"the session would last {_hhmm(duration)}; 12 hours at most", raw)
-            return None
-        if start is None:
-            return None
-        end = (start.astimezone(ZoneInfo("UTC")) + duration).astimezone(start.tzinfo)
-    else:
-        name, raw = "End", check.value("End")
-        end = check.wall_clock("End", zone)
-        if end is None or start is None:
-            return None
+    name = "Duration" if has_duration else "End"
+    end = _end_after(check, start) if has_duration else check.wall_clock("End", zone)
+    if end is None or start is None:
+        return None
     if end <= start:
-        check.problem(name, f"must end after Start ({check.value('Start')})", raw)
+        check.problem(name, f"must end after Start ({check.value('Start')})", check.value(name))
         return None
     if end - start > MAX_DURATION:
-        check.problem(name, f"the session would last {_hhmm(end - start)}; 12 hours at most", raw)
+        check.problem(
+            name,
+            f"the session would last {_hhmm(end - start)}; 12 hours at most",
+            check.value(name),
+        )
         return None
     return end
+
+
+def _end_after(check: _Checker, start: datetime | None) -> datetime | None:
+    """Start plus Duration (elapsed time: a clock change in between does not count)."""
+    raw = check.value("Duration")
+    duration = parse_duration(raw)
+    if duration is None:
+        check.problem("Duration", "not a duration; write it like 90m, 1h or 1h30m", raw)
+        return None
+    if duration > MAX_DURATION:
+        check.problem(
+            "Duration", f"the session would last {_hhmm(duration)}; 12 hours at most", raw
+        )
+        return None
+    if start is None:
+        return None
+    return (start.astimezone(ZoneInfo("UTC")) + duration).astimezone(start.tzinfo)
 
 
 def _uid(check: _Checker, slug: str, domain: str) -> str:
