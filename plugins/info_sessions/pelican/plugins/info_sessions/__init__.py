@@ -12,8 +12,19 @@ from pelican import signals
 
 from .generator import SessionsGenerator
 from .programs import provided
+from .settings import DEFAULTS
 
 __all__ = ["register"]
+
+
+def leave_sessions_to_us(pelican: Any) -> None:
+    """Pelican's article and page generators skip the sessions folder: its files are
+    sessions, which they would read as articles without a date, or as pages."""
+    folder = pelican.settings.get("INFO_SESSIONS_PATH", DEFAULTS["INFO_SESSIONS_PATH"])
+    for name in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
+        excludes = list(pelican.settings.get(name) or [])
+        if folder not in excludes:
+            pelican.settings[name] = [*excludes, folder]
 
 
 def get_generators(pelican: object) -> type[SessionsGenerator]:
@@ -30,7 +41,9 @@ def finalize_sessions(generators: list[Any]) -> None:
 
 def register() -> None:
     """Connect the plugin."""
+    # initialized comes before any generator exists: Pelican's own then skip our folder.
     # get_generators adds our generator. Generators run in no guaranteed order, so the
     # programs a site gives are read in all_generators_finalized, when every context exists.
+    signals.initialized.connect(leave_sessions_to_us)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(finalize_sessions)
