@@ -16,7 +16,8 @@ PUBLISH_SETTINGS = ROOT / "publishconf.py"
 HOST = "127.0.0.1"
 PORT = 8000
 PYTHON = sys.executable
-# The staff tools import the plugins by the names Pelican gives them (PLUGIN_PATHS).
+# The staff tools import the site-only plugins by the names Pelican gives them (PLUGIN_PATHS);
+# the info-sessions plugin is an installed package (pelican.plugins.info_sessions).
 if str(ROOT / "plugins") not in sys.path:
     sys.path.insert(0, str(ROOT / "plugins"))
 
