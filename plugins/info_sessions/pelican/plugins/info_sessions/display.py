@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -23,7 +23,6 @@ from .plaintext import html_to_text
 from .programs import Program
 from .settings import SessionSettings
 
-T = TypeVar("T")
 # How a view's parts may be reused: ``value(key, compute)`` (see cache.BuildCache.value).
 Derive = Callable[[Hashable, Callable[[], Any]], Any]
 
