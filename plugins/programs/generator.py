@@ -84,7 +84,7 @@ def program_jsonld(program: Program, site_url: str) -> Markup:
     if program.metadata.get("requirements"):
         data["programPrerequisites"] = program.metadata["requirements"]
     if program.curriculum is not None:
-        data["numberOfCredits"] = program.curriculum.credits
+        data["numberOfCredits"] = program.curriculum.required_credits
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
     # No "<", ">" or "&" inside the script element: "</script>" would end it early and
     # "<!--<script>" would make it swallow the rest of the page.

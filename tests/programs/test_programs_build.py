@@ -45,6 +45,48 @@ def test_curriculum_totals_and_schedule_rows_link_to_courses(build, scenario: Pa
     assert subtotals == ["Term total 4", "Term total 2"]
 
 
+def test_no_credit_note_when_every_total_matches(build, scenario: Path) -> None:
+    page = soup(build(content=scenario) / "programs" / "alpha" / "index.html")
+    assert page.select(".hq-credit-note") == []
+    assert not page.find(id="schedule-full-time").has_attr("aria-describedby")
+
+
+def test_a_schedule_that_adds_up_to_other_credits_is_noted_with_both_numbers(
+    build, scenario: Path
+) -> None:
+    edit(
+        scenario / "programs" / "alpha.toml",
+        'course = "two"\ntitle = "Course Two"\ncredits = 2',
+        'course = "two"\ntitle = "Course Two"\ncredits = 1',
+    )
+    page = soup(build(content=scenario) / "programs" / "alpha" / "index.html")
+    table = page.find(id="schedule-full-time")
+    note = page.find(id=table["aria-describedby"])
+    assert note.get_text(" ", strip=True) == (
+        "As the source gives it, this schedule adds up to 5 credits, while the program requires "
+        "6 credits. “Course Two” has 1 credit in this schedule and 2 credits in the course list."
+    )
+    assert note.find_next("table") is table
+    assert "Total 5" in table.tfoot.get_text(" ", strip=True)  # shown as given, not corrected
+
+
+def test_stated_required_credits_are_noted_against_the_course_list_and_schedules(
+    build, scenario: Path
+) -> None:
+    toml = scenario / "programs" / "alpha.toml"
+    toml.write_text("required_credits = 8\n\n" + toml.read_text())
+    page = soup(build(content=scenario) / "programs" / "alpha" / "index.html")
+    notes = [note.get_text(" ", strip=True) for note in page.select(".hq-credit-note")]
+    assert notes == [
+        "As the source lists them, the core courses add up to 6 credits, while the program "
+        "requires 8 credits.",
+        "As the source gives it, this schedule adds up to 6 credits, while the program requires "
+        "8 credits.",
+    ]
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["numberOfCredits"] == 8
+
+
 def test_quotes_are_escaped_verbatim_and_attributed(build, scenario: Path) -> None:
     output = build(content=scenario)
     html = (output / "programs" / "beta" / "index.html").read_text()
