@@ -25,6 +25,16 @@ SITE_ABSOLUTE_URL = os.environ.get("SITE_ABSOLUTE_URL", "http://127.0.0.1:8000")
 # One setting, overridable with the SITE_TODAY environment variable (YYYY-MM-DD).
 SITE_TODAY = os.environ.get("SITE_TODAY") or datetime.now(ZoneInfo(TIMEZONE)).date().isoformat()
 
+# The People page groups the people quoted by who they are, in this order: {id: heading}.
+# Each quote file names its group's id in `Group:`.
+PROGRAMS_PEOPLE_GROUPS = {
+    "program-leaders": "Program leaders",
+    "school-leaders": "School leaders",
+    "participants": "Participants",
+    "bmj-health-foundation": "The BMJ and the Health Foundation",
+    "patient-partners": "Patient partners",
+}
+
 PATH = "content"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
