@@ -1,8 +1,8 @@
 """The facts applicants compare programs on, declared once.
 
-The program page's key facts, its "How to apply" facts and every row of the comparison page
-come from ``FACETS``. A fact the program file does not give is not stated (``Fact.stated`` is
-false) and pages say so; nothing is filled in.
+The program page's key facts, its "How to apply" facts, the program cards' facts and every
+row of the comparison page come from ``FACETS``. A fact the program file does not give is not
+stated (``Fact.stated`` is false) and pages say so; nothing is filled in.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ class Facet:
     kind: Kind = Kind.TEXT
     place: Place = Place.KEY_FACTS
     shown_unstated: bool = True  # in the key facts: "not stated" rather than left out
+    on_card: bool = False  # also on the program's card (home page, /programs/)
 
 
 def _field_label(name: str) -> str:
@@ -46,11 +47,11 @@ def _field_label(name: str) -> str:
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("degree", _field_label("degree")),
+    Facet("degree", _field_label("degree"), on_card=True),
     Facet("institution", _field_label("institution")),
     Facet("partners", _field_label("partners"), shown_unstated=False),
-    Facet("length", _field_label("length")),
-    Facet("format", _field_label("format")),
+    Facet("length", _field_label("length"), on_card=True),
+    Facet("format", _field_label("format"), on_card=True),
     Facet("credits", "Credits", Kind.CREDITS),
     Facet("audience", _field_label("audience"), place=Place.APPLY),
     Facet("requirements", _field_label("requirements"), place=Place.APPLY),
@@ -105,3 +106,8 @@ def facts_for(facts: tuple[Fact, ...], place: Place) -> tuple[Fact, ...]:
         for fact in facts
         if fact.facet.place is place and (fact.stated or fact.facet.shown_unstated)
     )
+
+
+def card_facts(facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
+    """The facts a program's card shows, stated or not."""
+    return tuple(fact for fact in facts if fact.facet.on_card)

@@ -16,7 +16,7 @@ from programs.compare import comparison
 from programs.contacts import read_contacts
 from programs.curriculum import CurriculumError, load_curriculum
 from programs.errors import ProgramsContentError
-from programs.facts import Place, facts_for, program_facts
+from programs.facts import Place, card_facts, facts_for, program_facts
 from programs.labels import program_label
 from programs.model import (
     PROGRAM_FIELDS,
@@ -244,6 +244,7 @@ class ProgramsGenerator(Generator):
             program.facts = program_facts(program)
             program.key_facts = facts_for(program.facts, Place.KEY_FACTS)
             program.apply_facts = facts_for(program.facts, Place.APPLY)
+            program.card_facts = card_facts(program.facts)
         quotes_by_news: dict[str, list[Quote]] = {}
         for quote in self.quotes:
             if quote.news is not None:

@@ -2,8 +2,10 @@
 
 A template captures the part of the page that holds its sections and passes it through the
 ``with_contents`` filter: every ``<h2>`` becomes an entry (its id and text), and a heading
-without an id gets one from its text, unique within the fragment. The template then places
-the list and the (possibly updated) HTML; it never builds the list itself.
+without an id gets one from its text. That id is unique on the page: it differs from every id
+in the fragment, in the other rendered parts the template passes along (``*others``) and in
+``SHELL_IDS``. The template then places the list and the (possibly updated) HTML; it never
+builds the list itself.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from markupsafe import Markup
 _HEADING = re.compile(r"<h2(?P<attrs>(?:\s[^>]*)?)>(?P<inner>.*?)</h2>", re.DOTALL)
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _ANY_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# Ids of the page shell (base.html: the skip link's target) and of the contents list itself
+# (macros/components.html: contents_nav), which are never part of the fragment.
+SHELL_IDS = frozenset({"main-content", "toc-title"})
 
 
 @dataclass(frozen=True)
@@ -42,9 +47,16 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
 
 
-def with_contents(fragment: str) -> Contents:
-    """The fragment's ``<h2>`` sections as contents entries, ids added where missing."""
-    taken = {next(v for v in m.groups() if v is not None) for m in _ANY_ID.finditer(fragment)}
+def _ids(html: str) -> set[str]:
+    return {next(v for v in m.groups() if v is not None) for m in _ANY_ID.finditer(html)}
+
+
+def with_contents(fragment: str, *others: str) -> Contents:
+    """The fragment's ``<h2>`` sections as contents entries, ids added where missing (unique
+    against the fragment, ``others`` and ``SHELL_IDS``)."""
+    taken = _ids(fragment) | set(SHELL_IDS)
+    for other in others:
+        taken |= _ids(other)
     entries: list[Entry] = []
 
     def visit(match: re.Match[str]) -> str:

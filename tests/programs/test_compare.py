@@ -307,6 +307,21 @@ def test_program_page_contents_list_links_every_section_in_order(compare_site: P
     assert page(compare_site, "programs/bare").select_one("nav.hq-toc") is None
 
 
+def test_section_headings_never_repeat_an_id_of_the_page(build, tmp_path: Path) -> None:
+    """Markdown headings named like the page's own parts get ids of their own."""
+    content = tmp_path / "content"
+    shutil.copytree(SCENARIOS / "compare", content)
+    file = content / "programs" / "full.md"
+    file.write_text(
+        file.read_text() + "\n## Key facts\n\nx\n\n## Next steps\n\ny\n\n## Main content\n\nz\n"
+    )
+    soup = page(build(content=content), "programs/full")
+    ids = [element["id"] for element in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    entries = [a["href"] for a in soup.select("nav.hq-toc a")]
+    assert entries[-4:] == ["#key-facts-2", "#next-steps-2", "#main-content-2", "#curriculum"]
+
+
 def test_real_program_pages_have_contents_lists(built_site: Path) -> None:
     for file in sorted((CONTENT / "programs").glob("*.md")):
         soup = page(built_site, f"programs/{header(file)['Slug']}")

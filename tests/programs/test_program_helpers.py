@@ -128,3 +128,13 @@ def test_escaped_heading_text_stays_text(text: str) -> None:
     contents = with_contents(Markup("<h2>%s</h2>") % text)
     assert contents.entries[0].text == " ".join(text.split())
     assert contents.html.count("<h2") == 1
+
+
+def test_contents_ids_avoid_the_rest_of_the_page() -> None:
+    """A heading's new id differs from ids elsewhere on the page: other parts the template
+    passes along and the page shell's own."""
+    contents = with_contents(
+        Markup("<h2>Key facts</h2><h2>Main content</h2><h2>Contents</h2>"),
+        Markup('<aside><h2 id="key-facts">Key facts</h2></aside>'),
+    )
+    assert [e.id for e in contents.entries] == ["key-facts-2", "main-content-2", "contents"]
