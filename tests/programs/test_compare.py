@@ -399,3 +399,40 @@ def test_a_program_cannot_take_the_comparison_pages_address(build, tmp_path: Pat
         "content/programs/bare.md: Slug: 'compare': its page would be the comparison page"
         in "\n".join(caught.value.problems)
     )
+
+
+# -- one label per program -----------------------------------------------------------------
+
+
+def expected_label(fields: dict[str, str]) -> str:
+    """Label (else the title), with the short name in brackets unless it is there already."""
+    base, short = fields.get("Label") or fields["Title"], fields.get("Short-name", "")
+    return f"{base} ({short})" if short and short not in base else base
+
+
+def test_one_label_per_program_wherever_programs_are_listed(built_site: Path) -> None:
+    """The session filters, the comparison's heads, session cards and session pages name a
+    program by the same label."""
+    labels = {}
+    for file in (CONTENT / "programs").glob("*.md"):
+        fields = header(file)
+        labels[f"/programs/{fields['Slug']}/"] = expected_label(fields)
+    assert len(set(labels.values())) == len(labels), "two programs share a label"
+    sessions = page(built_site, "sessions")
+    group = sessions.find(id="filters-program").find_next_sibling("ul")
+    shown = {a["href"].rstrip("/").rsplit("/", 1)[-1]: text(a) for a in group.select("a")}
+    assert shown == {href.split("/")[2]: label for href, label in labels.items()}
+    heads = page(built_site, "programs/compare").select("thead th a")
+    assert {a["href"]: text(a) for a in heads} == labels
+    named = [
+        (a["href"], text(a))
+        for card in sessions.select("li.hq-session")
+        for a in card.select(".hq-meta a[href^='/programs/']")
+    ]
+    assert named and all(labels[href] == label for href, label in named), named
+    for session in (built_site / "sessions").glob("*/index.html"):
+        soup = BeautifulSoup(session.read_text(encoding="utf-8"), "lxml")
+        dt = soup.find("dt", string="Program")
+        if dt is not None:  # a session page
+            link = dt.find_next_sibling("dd").a
+            assert text(link) == labels[link["href"]], session
