@@ -13,8 +13,12 @@ from typing import Any
 from markupsafe import Markup
 from pelican.generators import Generator
 
+from programs.compare import comparison
+from programs.contacts import read_contacts
 from programs.curriculum import CurriculumError, load_curriculum
 from programs.errors import ProgramsContentError
+from programs.facts import Place, card_facts, facts_for, program_facts
+from programs.labels import program_label
 from programs.model import (
     PROGRAM_FIELDS,
     QUOTE_FIELDS,
@@ -147,12 +151,12 @@ class ProgramsGenerator(Generator):
             problems.extend(field_problems(path, program.metadata, PROGRAM_FIELDS))
             program.order = _order(path, program, problems)
             program.short_name = program.metadata.get("short-name", "")
+            program.label = program_label(
+                getattr(program, "title", ""), program.metadata.get("label", ""), program.short_name
+            )
             program.description = _plain(getattr(program, "summary", ""))
-            program.facts = [
-                (field.label, program.metadata[field.name])
-                for field in PROGRAM_FIELDS
-                if field.label and program.metadata.get(field.name)
-            ]
+            program.contacts, contact_problems = read_contacts(path, program.metadata)
+            problems.extend(contact_problems)
             program.curriculum = None
             if program.metadata.get("curriculum"):
                 file = Path(program.source_path).parent / program.metadata["curriculum"]
@@ -168,9 +172,16 @@ class ProgramsGenerator(Generator):
         # A file without Title or Slug has no slug; its problems are reported already.
         self.programs.sort(key=lambda p: (p.order, getattr(p, "slug", "")))
         seen: dict[str, str] = {}
+        compare_page = self.settings["PROGRAMS_COMPARE_SAVE_AS"]
         for program in self.programs:
             if not getattr(program, "slug", ""):
                 continue
+            if program.save_as == compare_page:
+                problems.append(
+                    f"{self._display_path(program)}: Slug: {program.slug!r}: its page would be "
+                    f"the comparison page (/{self.settings['PROGRAMS_COMPARE_URL']}); choose "
+                    "another slug"
+                )
             if program.slug in seen:
                 problems.append(
                     f"{self._display_path(program)}: Slug: {program.slug!r}: also used by "
@@ -274,6 +285,10 @@ class ProgramsGenerator(Generator):
         site_url = self.settings["SITE_ABSOLUTE_URL"]
         for program in self.programs:
             program.jsonld = program_jsonld(program, site_url)
+            program.facts = program_facts(program)
+            program.key_facts = facts_for(program.facts, Place.KEY_FACTS)
+            program.apply_facts = facts_for(program.facts, Place.APPLY)
+            program.card_facts = card_facts(program.facts)
         quotes_by_news: dict[str, list[Quote]] = {}
         for quote in self.quotes:
             if quote.news is not None:
@@ -284,13 +299,15 @@ class ProgramsGenerator(Generator):
         self.context["quotes_by_news"] = quotes_by_news
         self.context["people_groups"] = self.people_groups
         self.context["figures"] = self.figures
+        self.context["comparison"] = comparison(self.programs)
+        self.context["PROGRAMS_COMPARE_URL"] = self.settings["PROGRAMS_COMPARE_URL"]
         self.context["PROGRAMS_INDEX_URL"] = self.settings["PROGRAMS_INDEX_URL"]
         self.context["PROGRAMS_PEOPLE_URL"] = self.settings["PROGRAMS_PEOPLE_URL"]
         logger.debug("programs: %d programs, %d quotes", len(self.programs), len(self.quotes))
 
     # -- writing -----------------------------------------------------------------------
     def generate_output(self, writer: Any) -> None:
-        """Write each program page, the programs index and the people page."""
+        """Write each program page, the programs index, the comparison and the people page."""
         for program in self.programs:
             writer.write_file(
                 program.save_as,
@@ -302,6 +319,11 @@ class ProgramsGenerator(Generator):
         writer.write_file(
             self.settings["PROGRAMS_INDEX_SAVE_AS"],
             self.get_template("programs"),
+            self.context,
+        )
+        writer.write_file(
+            self.settings["PROGRAMS_COMPARE_SAVE_AS"],
+            self.get_template("compare"),
             self.context,
         )
         writer.write_file(

@@ -24,12 +24,14 @@ class Field:
     required: bool = False
 
 
-# Facts shown in a program's key-facts list, in the order they are shown.
+# Every field of a program file; `label` is how a fact is named on pages (programs/facts.py
+# declares which facts show where).
 PROGRAM_FIELDS: tuple[Field, ...] = (
     Field("title", required=True),
     Field("slug", required=True),
     Field("summary", required=True),
     Field("short-name"),
+    Field("label"),
     Field("order"),
     Field("institution", "Awarding institution", required=True),
     Field("partners", "In collaboration with"),
@@ -41,6 +43,10 @@ PROGRAM_FIELDS: tuple[Field, ...] = (
     Field("directors", "Program leadership"),
     Field("first-class", "First class"),
     Field("curriculum"),
+    Field("website"),
+    Field("contact-email"),
+    Field("apply-url"),
+    Field("source-mentions"),
     Field("source", required=True),
 )
 

@@ -12,6 +12,8 @@ DEFAULTS: dict[str, Any] = {
     "PROGRAMS_PAGE_SAVE_AS": "programs/{slug}/index.html",
     "PROGRAMS_INDEX_URL": "programs/",
     "PROGRAMS_INDEX_SAVE_AS": "programs/index.html",
+    "PROGRAMS_COMPARE_URL": "programs/compare/",
+    "PROGRAMS_COMPARE_SAVE_AS": "programs/compare/index.html",
     "PROGRAMS_PEOPLE_URL": "people/",
     "PROGRAMS_PEOPLE_SAVE_AS": "people/index.html",
     # The People page's groups, in the order shown: {id: heading}. Every quote's `Group:`

@@ -21,9 +21,18 @@ def test_program_pages_index_and_people_page(build, scenario: Path) -> None:
     assert alpha.h1.get_text(strip=True) == "Alpha Program"
     facts = {
         dt.get_text(strip=True): dt.find_next("dd").get_text(strip=True)
-        for dt in alpha.select(".hq-facts dt")
+        for dt in alpha.select(".hq-aside .hq-facts dt")
     }
-    assert facts == {"Awarding institution": "Alpha School", "Degree or award": "MSc Alpha"}
+    unstated = "Not stated in the source"
+    assert facts == {
+        "Degree or award": "MSc Alpha",
+        "Awarding institution": "Alpha School",
+        "Length": unstated,
+        "Format": unstated,
+        "Credits": "6 credits (2 core courses)",
+        "Program leadership": unstated,
+        "First class": unstated,
+    }
     index = soup(output / "programs" / "index.html")
     titles = [a.get_text(strip=True) for a in index.select(".hq-card__title a")]
     assert titles == ["Beta Program", "Alpha Program"]  # by Order, not by name

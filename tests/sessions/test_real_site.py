@@ -148,7 +148,7 @@ def test_upcoming_list_shows_every_upcoming_session_once(built_site: Path) -> No
 def test_program_page_lists_its_upcoming_sessions_and_feed(built_site: Path, slug: str) -> None:
     soup = page(built_site, f"programs/{slug}")
     section = soup.find(id="info-sessions").find_parent("section")
-    shown = [a["href"] for a in section.select("li h3 a")]
+    shown = [a["href"] for a in section.select("li .hq-session__title a")]
     expected = sorted(
         (
             path
