@@ -166,6 +166,14 @@ class ProgramsGenerator(Generator):
                     )
                 except CurriculumError as error:
                     problems.extend(error.problems)
+            program.curriculum_url = program.curriculum_save_as = ""
+            if program.curriculum is not None and getattr(program, "slug", ""):
+                program.curriculum_url = self.settings["PROGRAMS_CURRICULUM_URL"].format(
+                    slug=program.slug
+                )
+                program.curriculum_save_as = self.settings["PROGRAMS_CURRICULUM_SAVE_AS"].format(
+                    slug=program.slug
+                )
             program.quotes = []
             self.add_source_path(program)
             self.programs.append(program)
@@ -307,7 +315,7 @@ class ProgramsGenerator(Generator):
 
     # -- writing -----------------------------------------------------------------------
     def generate_output(self, writer: Any) -> None:
-        """Write each program page, the programs index, the comparison and the people page."""
+        """Write the program pages and their curriculum pages, the index, comparison and people page."""
         for program in self.programs:
             writer.write_file(
                 program.save_as,
@@ -316,6 +324,14 @@ class ProgramsGenerator(Generator):
                 program=program,
                 url=program.url,
             )
+            if program.curriculum_save_as:
+                writer.write_file(
+                    program.curriculum_save_as,
+                    self.get_template("curriculum"),
+                    self.context,
+                    program=program,
+                    url=program.curriculum_url,
+                )
         writer.write_file(
             self.settings["PROGRAMS_INDEX_SAVE_AS"],
             self.get_template("programs"),

@@ -42,7 +42,15 @@ def test_program_pages_index_and_people_page(build, scenario: Path) -> None:
 
 
 def test_curriculum_totals_and_schedule_rows_link_to_courses(build, scenario: Path) -> None:
-    page = soup(build(content=scenario) / "programs" / "alpha" / "index.html")
+    output = build(content=scenario)
+    program_page = soup(output / "programs" / "alpha" / "index.html")
+    courses = program_page.find("caption", string="Core courses and credits").parent
+    assert courses.tfoot.get_text(" ", strip=True) == "Total 6"
+    assert program_page.find(id="schedule-full-time") is None  # on the curriculum page
+    link = program_page.find("a", href="/programs/alpha/curriculum/")
+    assert link.get_text(strip=True) == "Course aims, learning objectives and schedules"
+    page = soup(output / "programs" / "alpha" / "curriculum" / "index.html")
+    assert page.h1.get_text(strip=True) == "Curriculum: Alpha Program"
     courses = page.find("caption", string="Core courses and credits").parent
     assert courses.tfoot.get_text(" ", strip=True) == "Total 6"
     schedule = page.find(id="schedule-full-time")
@@ -55,7 +63,7 @@ def test_curriculum_totals_and_schedule_rows_link_to_courses(build, scenario: Pa
 
 
 def test_no_credit_note_when_every_total_matches(build, scenario: Path) -> None:
-    page = soup(build(content=scenario) / "programs" / "alpha" / "index.html")
+    page = soup(build(content=scenario) / "programs" / "alpha" / "curriculum" / "index.html")
     assert page.select(".hq-credit-note") == []
     assert not page.find(id="schedule-full-time").has_attr("aria-describedby")
 
@@ -68,7 +76,7 @@ def test_a_schedule_that_adds_up_to_other_credits_is_noted_with_both_numbers(
         'course = "two"\ntitle = "Course Two"\ncredits = 2',
         'course = "two"\ntitle = "Course Two"\ncredits = 1',
     )
-    page = soup(build(content=scenario) / "programs" / "alpha" / "index.html")
+    page = soup(build(content=scenario) / "programs" / "alpha" / "curriculum" / "index.html")
     table = page.find(id="schedule-full-time")
     note = page.find(id=table["aria-describedby"])
     assert note.get_text(" ", strip=True) == (
@@ -84,14 +92,17 @@ def test_stated_required_credits_are_noted_against_the_course_list_and_schedules
 ) -> None:
     toml = scenario / "programs" / "alpha.toml"
     toml.write_text("required_credits = 8\n\n" + toml.read_text())
-    page = soup(build(content=scenario) / "programs" / "alpha" / "index.html")
-    notes = [note.get_text(" ", strip=True) for note in page.select(".hq-credit-note")]
+    output = build(content=scenario)
+    curriculum = soup(output / "programs" / "alpha" / "curriculum" / "index.html")
+    notes = [note.get_text(" ", strip=True) for note in curriculum.select(".hq-credit-note")]
     assert notes == [
         "As the source lists them, the core courses add up to 6 credits, while the program "
         "requires 8 credits.",
         "As the source gives it, this schedule adds up to 6 credits, while the program requires "
         "8 credits.",
     ]
+    page = soup(output / "programs" / "alpha" / "index.html")
+    assert [note.get_text(" ", strip=True) for note in page.select(".hq-credit-note")] == notes[:1]
     data = json.loads(page.find("script", type="application/ld+json").string)
     assert data["numberOfCredits"] == 8
 

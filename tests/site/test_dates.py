@@ -7,7 +7,9 @@ Every date-looking string on every built page (its text, its meta descriptions a
 - the date of a sample info session (its start or end, in its own time zone), or the day a
   session's time zone changes its clocks (session pages say so);
 - a month the sessions calendar covers: from the earliest to the latest month among the
-  sessions and the build's "today", and the years of those months.
+  sessions and the build's "today", and the years of those months;
+- on the month view's pages (``sessions/calendar/``) only, any day of a month the calendar
+  covers: a calendar shows its days, today among them.
 
 The build's "today" itself (23 November 2026 in tests) is not allowed as a day: a page that
 showed it would be dating something the sources do not date.
@@ -124,6 +126,7 @@ class Allowed:
         self.days: set[tuple[int, int, int]] = set()
         self.months: set[tuple[int, int]] = set()
         self.years: set[int] = set()
+        self.calendar_months: set[tuple[int, int]] = set()
         for source in sorted((PROJECT_ROOT / "sources").glob("*.txt")):
             for _, found in dates_in(source.read_text(encoding="utf-8")):
                 self.add(found)
@@ -144,6 +147,7 @@ class Allowed:
         month = first
         while month <= last:
             self.add((month.year, month.month, None))
+            self.calendar_months.add((month.year, month.month))
             month = (month + timedelta(days=32)).replace(day=1)
 
     def add(self, found: Found) -> None:
@@ -164,6 +168,11 @@ class Allowed:
         if month is not None:
             return (year, month) in self.months
         return year in self.years
+
+    def on_calendar_page(self, found: Found) -> bool:
+        """Whether a month-view page may show ``found``: any day of a month it covers."""
+        year, month, _ = found
+        return found in self or (year, month) in self.calendar_months
 
 
 @pytest.fixture(scope="module")
@@ -190,12 +199,16 @@ def test_allowed_dates_are_precise(allowed: Allowed) -> None:
     assert (2026, 11, 23) not in allowed  # the build's "today" is no source date
     assert (2026, 11, None) in allowed  # but its month is the calendar's
     assert (2031, None, None) not in allowed
+    assert allowed.on_calendar_page((2026, 11, 23))  # a calendar shows today
+    assert not allowed.on_calendar_page((2031, 1, 5))
 
 
 def test_no_page_shows_a_date_the_sources_do_not_give(built_site: Path, allowed: Allowed) -> None:
     problems = []
+    calendar = built_site / "sessions" / "calendar"
     for page in sorted(built_site.rglob("*.html")):
+        check = allowed.on_calendar_page if calendar in page.parents else allowed.__contains__
         for text, found in dates_in(shown_text(page)):
-            if found not in allowed:
+            if not check(found):
                 problems.append(f"{page.relative_to(built_site)}: {text!r}")
     assert problems == []

@@ -127,7 +127,7 @@ def test_the_people_page_groups_people_by_who_they_are(built_site: Path) -> None
 def test_the_part_time_schedule_is_noted_as_short_of_the_required_credits(built_site: Path) -> None:
     data = tomllib.loads((CONTENT / "programs" / "clinical-service-operations.toml").read_text())
     assert data["required_credits"] == 36
-    soup = page(built_site, "programs/clinical-service-operations")
+    soup = page(built_site, "programs/clinical-service-operations/curriculum")
     part_time = soup.find(id="schedule-part-time")
     note = soup.find(id=part_time["aria-describedby"])
     assert text_of(note) == (
