@@ -315,7 +315,7 @@ class ProgramsGenerator(Generator):
 
     # -- writing -----------------------------------------------------------------------
     def generate_output(self, writer: Any) -> None:
-        """Write the program pages and their curriculum pages, the index, comparison and people page."""
+        """Write program and curriculum pages, the index, the comparison and the people page."""
         for program in self.programs:
             writer.write_file(
                 program.save_as,
