@@ -45,6 +45,14 @@ class Transition:
         return onset.month, nth, onset.weekday(), onset.time()
 
 
+def wall_clock_is_unique(value: datetime) -> bool:
+    """True when the wall-clock time of ``value`` names exactly one instant in its zone;
+    False in the hour repeated when clocks go back (a fold) and in the hour skipped when
+    they go forward (a gap): there the offset depends on ``fold``, which a written
+    ``TZID=...:20271107T013000`` cannot carry."""
+    return value.replace(fold=0).utcoffset() == value.replace(fold=1).utcoffset()
+
+
 def _state(zone: ZoneInfo, seconds: int) -> tuple[timedelta, str, bool]:
     local = datetime.fromtimestamp(seconds, tz=UTC).astimezone(zone)
     return local.utcoffset(), local.tzname() or "", bool(local.dst())
