@@ -156,6 +156,11 @@ def _observance(first: Transition, rrule: vRecur | None) -> TimezoneStandard | T
     component.add("dtstart", first.onset)
     if rrule is not None:
         component.add("rrule", rrule)
+    else:
+        # The same onset again: RFC 5545 counts DTSTART as the first onset anyway, but
+        # Home Assistant's reader (ical) takes onsets only from RRULE and RDATE, and would
+        # read an observance with neither as UTC.
+        component.add("rdate", first.onset)
     return component
 
 

@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
+from tests.feeds.checks import assert_sound_feeds
 from tests.sessions.helpers import unfold
 from tools.build import BuildError, build_site
 
@@ -69,6 +70,7 @@ def build(content: Path) -> Path:
     """Build ``content`` beside it; returns the output folder (raises BuildError)."""
     output = content.parent / "output"
     build_site(output, overrides={"PATH": str(content), "SITE_TODAY": TODAY})
+    assert_sound_feeds(output)
     return output
 
 

@@ -319,7 +319,12 @@ def check_vtimezone_span(where: str, data: bytes, zones: list[list[str]]) -> Non
     first = min(e.decoded("DTSTART").astimezone(UTC) for e in calendar.events)
     last = max(e.decoded("DTEND").astimezone(UTC) for e in calendar.events)
     for zone in zones:
-        assert not prop(zone, "RDATE"), f"{where}: RDATE in VTIMEZONE"
+        # No lists of dates; only a fixed observance repeats its onset (for Home Assistant).
+        for observance in components(zone, "STANDARD") + components(zone, "DAYLIGHT"):
+            rdates = [line.split(":", 1)[1] for line in prop(observance, "RDATE")]
+            starts = [line.split(":", 1)[1] for line in prop(observance, "DTSTART")]
+            assert rdates in ([], starts), f"{where}: RDATE in VTIMEZONE"
+            assert not (rdates and prop(observance, "RRULE")), f"{where}: RDATE and RRULE"
         onsets = [
             datetime.strptime(line.split(":")[1], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
             for line in prop(zone, "DTSTART")
