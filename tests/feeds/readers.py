@@ -94,11 +94,17 @@ class Listed:
 
 
 def need_calcurse() -> str:
-    """calcurse's path; skips locally or fails under CI when it is not installed."""
+    """calcurse's path; skips locally or fails under CI when it, or the system's zone
+    database it reads TZIDs from, is not installed."""
     require(
         CALCURSE is not None,
         "calcurse",
         "install it with `apt-get install calcurse` (.ci/run does this in CI)",
+    )
+    require(
+        Path("/usr/share/zoneinfo/America/New_York").is_file(),
+        "the system's zone database (calcurse reads TZIDs from it)",
+        "install it with `apt-get install tzdata` (.ci/run does this in CI)",
     )
     return CALCURSE or ""
 
