@@ -179,5 +179,6 @@ class Session:
 
     @property
     def duration(self) -> timedelta:
-        """How long the session lasts."""
-        return self.end - self.start
+        """How long the session lasts, in real time (datetimes of one zone subtract as wall
+        clocks: 00:30 EDT to 01:30 EST would be 1 hour, not 2)."""
+        return self.end.astimezone(UTC) - self.start.astimezone(UTC)

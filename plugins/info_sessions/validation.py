@@ -305,8 +305,10 @@ def _end(check: _Checker, start: datetime | None, zone: ZoneInfo | None) -> date
     if end <= start:
         check.problem(name, f"must end after Start ({check.value('Start')})", raw)
         return None
-    if end - start > MAX_DURATION:
-        check.problem(name, f"the session would last {_hhmm(end - start)}; 12 hours at most", raw)
+    # In UTC: datetimes of one zone subtract as wall clocks, blind to a clock change between.
+    length = end.astimezone(ZoneInfo("UTC")) - start.astimezone(ZoneInfo("UTC"))
+    if length > MAX_DURATION:
+        check.problem(name, f"the session would last {_hhmm(length)}; 12 hours at most", raw)
         return None
     return end
 

@@ -177,3 +177,17 @@ def test_a_rebuild_after_an_end_moves_within_the_repeated_hour_writes_the_new_en
         ]
     page = (second / "sessions" / "alpha-online" / "index.html").read_text("utf-8")
     assert '"endDate": "2027-11-07T01:30:00-05:00"' in page
+
+
+def test_the_twelve_hour_limit_counts_the_hour_clocks_go_back(build, tmp_path: Path) -> None:
+    """20:00 to 07:30 across the night clocks go back is 12 h 30 min, though the wall clocks
+    say 11 h 30 min (datetimes of one zone subtract as wall clocks)."""
+    content = _content(tmp_path)
+    _set(content, "Start: 2026-12-08 12:00", "Start: 2027-11-06 20:00")
+    _set(content, "Duration: 1h", "End: 2027-11-07 07:30")
+    with pytest.raises(BuildError) as caught:
+        build(content=content)
+    assert caught.value.problems == [
+        f"content/{SESSION}: End: '2027-11-07 07:30': the session would last 12 h 30 min; "
+        "12 hours at most"
+    ]

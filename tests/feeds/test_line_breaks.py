@@ -12,6 +12,7 @@ builds), and a site name that is itself hostile.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,7 @@ import pytest
 from icalendar import Calendar
 
 from info_sessions.ical import LINE_BREAKS, CalendarInfo, FeedLineError, calendar_bytes
+from info_sessions.jsonld import jsonld_script_text
 from tests.feeds.checks import assert_sound_feeds, content_line_problems, feed_problems
 from tests.feeds.readers import ical_events
 from tests.sessions.helpers import unfold
@@ -130,3 +132,10 @@ def test_a_hostile_site_name_leaves_every_feed_sound(build, tmp_path: Path) -> N
     assert "PRODID:-//Quality Programs \\; \\, \\\\  //info_sessions plugin//EN" in lines
     (read,) = ical_events(data).values()
     assert read.start == datetime(2026, 12, 8, 17, tzinfo=UTC)
+
+
+def test_json_ld_beside_the_feeds_escapes_line_separators() -> None:
+    """Valid in JSON, but line terminators to JavaScript before ES2019: written as escapes."""
+    text = str(jsonld_script_text({"name": "a\u2028b\u2029c"}))
+    assert "\u2028" not in text and "\u2029" not in text
+    assert json.loads(text) == {"name": "a\u2028b\u2029c"}
