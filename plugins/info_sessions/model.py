@@ -175,7 +175,9 @@ class Session:
         text as it is otherwise. For text written by staff, such as the description."""
         if self.join_link or not self.join_url or self.join_url not in text:
             return text
-        return re.sub(re.escape(self.join_url) + _URL_TAIL, WITHDRAWN_LINK, text)
+        link = re.escape(self.join_url) + _URL_TAIL
+        # "(address)", as plain text made from a Markdown link has it, is replaced whole.
+        return re.sub(rf"\({link}\)|{link}", WITHDRAWN_LINK, text)
 
     @property
     def duration(self) -> timedelta:

@@ -369,3 +369,29 @@ def test_hostile_text_is_text_in_every_reader(steps: list[Built]) -> None:
         }
         assert 'Alpha "evening"; London, <b>UK</b> \\ END:VEVENT' in summaries
     assert re.search(r"(?m)^UID:injected", "\n".join(unfold(data))) is None
+
+
+def test_a_join_link_in_the_description_is_withdrawn_with_the_session(steps: list[Built]) -> None:
+    """The cancelled session's description gives its join link twice, as an address and as
+    a Markdown link: feeds say "(join link withdrawn)", the page keeps the link's words."""
+    uid = "alpha-online-dec@127.0.0.1"
+    before, after = steps[STEP_IDS.index("cancel") - 1], steps[STEP_IDS.index("cancel")]
+    said = {}
+    for built in (before, after):
+        (event,) = ical_events(
+            (built.output / "calendar" / "sessions" / "alpha-online-dec.ics").read_bytes()
+        ).values()
+        prose = page_of(built, built.expected[uid]).select_one(".hq-prose")
+        said[built.name] = (event.description, " ".join(prose.get_text().split()), prose)
+    description, text, prose = said["cancel"]
+    assert description.endswith(
+        "On the day, join at (join link withdrawn) or through this link (join link withdrawn)."
+    )
+    assert (
+        text
+        == "Meet the alpha faculty. On the day, join at (join link withdrawn) or through this link."
+    )
+    assert prose.find("a") is None
+    description, text, prose = said[before.name]  # while it was scheduled
+    assert "join at https://example.org/join/alpha-dec?pwd=1 or" in description
+    assert prose.find("a")["href"] == "https://example.org/join/alpha-dec"
