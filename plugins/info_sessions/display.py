@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from info_sessions import links
-from info_sessions.model import WITHDRAWN_LINK, Format, Session, Status
+from info_sessions.model import URL_TAIL, WITHDRAWN_LINK, Format, Session, Status
 
 
 def long_date(value: datetime) -> str:
@@ -152,7 +152,7 @@ def html_without_link(body_html: str, url: str) -> str:
 
     body_html = _ANCHOR.sub(unlink, body_html)
     escaped = str(escape(url))
-    return re.sub(re.escape(escaped) + r'[^\s<>"\'()\[\]]*', WITHDRAWN_LINK, body_html)
+    return re.sub(re.escape(escaped) + URL_TAIL, WITHDRAWN_LINK, body_html)
 
 
 def where_text(session: Session) -> str:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 
 # What may follow a join link inside text and still be part of its address.
-_URL_TAIL = r"[^\s<>\"'()\[\]]*"
+URL_TAIL = r"[^\s<>\"'()\[\]]*"
 # What stands in a text where a withdrawn join link was.
 WITHDRAWN_LINK = "(join link withdrawn)"
 
@@ -175,7 +175,7 @@ class Session:
         text as it is otherwise. For text written by staff, such as the description."""
         if self.join_link or not self.join_url or self.join_url not in text:
             return text
-        link = re.escape(self.join_url) + _URL_TAIL
+        link = re.escape(self.join_url) + URL_TAIL
         # "(address)", as plain text made from a Markdown link has it, is replaced whole.
         return re.sub(rf"\({link}\)|{link}", WITHDRAWN_LINK, text)
 
