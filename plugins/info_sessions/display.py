@@ -5,16 +5,17 @@ Templates only loop and branch; every string they show about a session is made h
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from info_sessions import links
-from info_sessions.model import Format, Session, Status
+from info_sessions.model import URL_TAIL, WITHDRAWN_LINK, Format, Session, Status
 
 
 def long_date(value: datetime) -> str:
@@ -91,8 +92,17 @@ class SessionView:
 
     @property
     def body(self) -> Markup:
-        """The description rendered from Markdown (raw HTML already escaped)."""
-        return Markup(self.session.body_html)
+        """The description rendered from Markdown (raw HTML already escaped); once the
+        session is cancelled or postponed, without its join link (see html_without_link)."""
+        session = self.session
+        if session.join_link or not session.join_url:
+            return Markup(session.body_html)
+        return Markup(html_without_link(session.body_html, session.join_url))
+
+    @property
+    def join_url(self) -> str:
+        """The join link to show: "" once the session is cancelled or postponed."""
+        return self.session.join_link
 
     @property
     def format(self) -> Format:
@@ -130,6 +140,21 @@ class SessionView:
         return bool(self.session.registration_url) and self.session.status is Status.SCHEDULED
 
 
+_ANCHOR = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def html_without_link(body_html: str, url: str) -> str:
+    """Rendered Markdown with every link to ``url`` (or to an address it starts) reduced to
+    its text, and the address itself, where it is written out, replaced by WITHDRAWN_LINK."""
+
+    def unlink(anchor: re.Match[str]) -> str:
+        return anchor.group(2) if html.unescape(anchor.group(1)).startswith(url) else anchor[0]
+
+    body_html = _ANCHOR.sub(unlink, body_html)
+    escaped = str(escape(url))
+    return re.sub(re.escape(escaped) + URL_TAIL, WITHDRAWN_LINK, body_html)
+
+
 def where_text(session: Session) -> str:
     """'Online', the venue, or 'venue, and online'."""
     if session.format is Format.ONLINE:
@@ -157,8 +182,8 @@ def description_head(session: Session, program_name: str, page_url: str) -> list
     lines.append(f"Information session: {program_name} ({session.format.label.lower()}).")
     if session.format.in_person:
         lines.append(f"Where: {session.location}")
-    if session.join_url and session.status is not Status.CANCELLED:
-        lines.append(f"Join online: {session.join_url}")
+    if session.join_link:
+        lines.append(f"Join online: {session.join_link}")
     if session.registration_url and session.status is Status.SCHEDULED:
         lines.append(f"Register: {session.registration_url}")
     lines.append(f"Details: {page_url}")
@@ -167,8 +192,11 @@ def description_head(session: Session, program_name: str, page_url: str) -> list
 
 def calendar_links(session: Session, ics_url: str, short_description: str) -> CalendarLinks:
     """Add-to-calendar links for one session."""
-    location = session.join_url if session.format is Format.ONLINE else session.location
-    title = summary(session)
+    location = (
+        (session.join_link or "Online") if session.format is Format.ONLINE else session.location
+    )
+    title = session.without_join_link(summary(session))
+    short_description = session.without_join_link(short_description)
     return CalendarLinks(
         ics=ics_url,
         google=links.google_event_link(

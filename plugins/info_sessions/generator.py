@@ -34,7 +34,7 @@ from info_sessions.display import (
 )
 from info_sessions.errors import SessionContentError
 from info_sessions.files import LIST_FORMATS, check_session_bytes, markdown_renderer
-from info_sessions.history import last_commit_times
+from info_sessions.history import feed_stamp, last_commit_times
 from info_sessions.ical import CalendarInfo, EventInfo, IcalCache, calendar_bytes
 from info_sessions.jsonld import event_jsonld, jsonld_script_text
 from info_sessions.listing import Feed, Listing, filter_views, group_by_month
@@ -140,7 +140,7 @@ class SessionsGenerator(Generator):
         fallback = self.config.today_start
         for session in self.sessions:
             name = os.path.relpath(session.source_path, folder).replace(os.sep, "/")
-            self.stamps[session.slug] = session.modified or history.get(name) or fallback
+            self.stamps[session.slug] = feed_stamp(session.modified, history.get(name), fallback)
         self.sessions.sort(key=lambda s: (s.start.astimezone(ZoneInfo("UTC")), s.slug))
         logger.debug("info_sessions: read %d session files", len(self.checked))
 

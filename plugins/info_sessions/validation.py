@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from info_sessions.model import MAX_DURATION, Format, Session, Status
 from info_sessions.parsing import RawSession
+from info_sessions.vtimezone import wall_clock_is_unique
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2})$")
@@ -60,10 +61,9 @@ def _hhmm(delta: timedelta) -> str:
 def local_time_problem(naive: datetime, zone: ZoneInfo) -> str | None:
     """Why a wall-clock time cannot be used in ``zone`` (DST gap or fold), or None."""
     early = naive.replace(tzinfo=zone, fold=0)
-    late = naive.replace(tzinfo=zone, fold=1)
-    offset_early, offset_late = early.utcoffset(), late.utcoffset()
-    if offset_early == offset_late:
+    if wall_clock_is_unique(early):
         return None
+    offset_early, offset_late = early.utcoffset(), early.replace(fold=1).utcoffset()
     shift = _hhmm(offset_early - offset_late)
     round_trip = early.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
     if round_trip != naive:
@@ -305,8 +305,10 @@ def _end(check: _Checker, start: datetime | None, zone: ZoneInfo | None) -> date
     if end <= start:
         check.problem(name, f"must end after Start ({check.value('Start')})", raw)
         return None
-    if end - start > MAX_DURATION:
-        check.problem(name, f"the session would last {_hhmm(end - start)}; 12 hours at most", raw)
+    # In UTC: datetimes of one zone subtract as wall clocks, blind to a clock change between.
+    length = end.astimezone(ZoneInfo("UTC")) - start.astimezone(ZoneInfo("UTC"))
+    if length > MAX_DURATION:
+        check.problem(name, f"the session would last {_hhmm(length)}; 12 hours at most", raw)
         return None
     return end
 
@@ -354,7 +356,14 @@ def _modified(check: _Checker, zone: ZoneInfo | None) -> datetime | None:
     if not raw:
         return None
     naive = _parse_wall_clock(raw)
+    if naive is not None and zone is not None:
+        # A time in a repeated or skipped hour would make DTSTAMP a guess.
+        trouble = local_time_problem(naive, zone)
+        if trouble:
+            check.problem("Modified", trouble, raw)
+            return None
     if naive is None and _DATE.match(raw):
+        # The start of that day: its first instant even where clocks skip midnight.
         naive = _parse_wall_clock(f"{raw} 00:00")
     if naive is None:
         check.problem("Modified", "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM", raw)

@@ -10,14 +10,14 @@ from hypothesis import strategies as st
 from icalendar import Event
 from icalendar.parser import Contentline
 
-from info_sessions.ical import IcalCache, calendar_bytes, component_bytes, fold
+from info_sessions.ical import LINE_BREAKS, IcalCache, calendar_bytes, component_bytes, fold
 from info_sessions.reuse import Reuse
 from tests.sessions.test_ical import INFO, event, make_session
 
-# Lines as icalendar writes them: no line breaks (escaped as \n before folding), and no lone
-# surrogates (text read from a UTF-8 file never has one, and no encoder can write one).
+# Text as our writer hands it to icalendar: no line breaks of any kind (feed_text turns them
+# into \n or spaces first), no lone surrogates (files are read as strict UTF-8).
 LINES = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=400
+    st.characters(blacklist_characters=LINE_BREAKS, blacklist_categories=["Cs"]), max_size=400
 )
 
 
