@@ -66,7 +66,7 @@ class Session:
     canonical: str
     place: str | None
     join_url: str | None
-    offer: str  # the Offer's url: the registration form, or the session's own page
+    offer: str  # the Offer's url: the registration form, or the session's own page; "" if none
     full: bool  # the Offer is sold out: registration closed
 
     @property
@@ -110,6 +110,8 @@ def read_sessions(site: ShippedSite) -> dict[str, Session]:
         join = next(
             (loc.get("url") for loc in locations if loc["@type"] == "VirtualLocation"), None
         )
+        # Cancelled and postponed sessions offer nothing (no ``offers`` at all).
+        offers = event.get("offers", {})
         found[path] = Session(
             path=path,
             name=event["name"],
@@ -121,8 +123,8 @@ def read_sessions(site: ShippedSite) -> dict[str, Session]:
             canonical=event["url"],
             place=place,
             join_url=join,
-            offer=event["offers"]["url"],
-            full=event["offers"]["availability"].endswith("SoldOut"),
+            offer=offers.get("url", ""),
+            full=offers.get("availability", "").endswith("SoldOut"),
         )
     return found
 
