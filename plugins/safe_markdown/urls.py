@@ -63,8 +63,8 @@ def _placeholder_problem(what: str, rest: str) -> str | None:
         )
     if _SCHEME.match(rest) or _TWO_SLASHES.match(rest):
         return (
-            f"{{{what}}} must be followed by the path of a file in content/, such as "
-            f"{{{what}}}/images/chart.png, not by an address"
+            f"{{{what}}} must be followed by the path of a file in content/, not by an "
+            f"address; use a path such as {{{what}}}/images/chart.png"
         )
     path = unquote(re.split(r"[?#]", rest, maxsplit=1)[0])  # Pelican also tries it unquoted
     if ".." in re.split(r"[/\\]", path):
