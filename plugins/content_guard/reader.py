@@ -16,6 +16,7 @@ and nothing that depends on it (a quote naming a program) fails in its turn.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from typing import Any, NoReturn
@@ -24,6 +25,7 @@ from content_guard.paths import ContentPathError, confined_path, display_path, r
 from content_guard.problems import ContentGuardError, ContentProblem
 from content_guard.zones import zone_problem
 from safe_markdown import Finding, UnsafeMarkdownError, collecting_findings
+from safe_markdown.html_check import URL_ATTRIBUTES
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +54,17 @@ def refuse(problems: list[ContentProblem]) -> NoReturn:
 def _where(text: str, finding: Finding, body: str) -> tuple[str, int | None]:
     """The header field (or ``body``) and the line where ``finding`` is written."""
     lines = text.removeprefix("\ufeff").splitlines()
-    needles = [finding.value] if finding.value else []
-    if finding.attribute and finding.attribute not in ("href", "src"):
-        needles.append(f"{finding.attribute}=")
+    if finding.attribute in URL_ATTRIBUTES:  # the URL as written, or as Markdown escaped it
+        needles = [finding.value, html.unescape(finding.value)]
+    elif finding.attribute:
+        needles = [f"{finding.attribute}="]
+    else:
+        needles = [f"<{finding.element}"]
     header_end = next((n for n, line in enumerate(lines, 1) if not line.strip()), len(lines))
+    # Compared without white space and case: Markdown turns a tab into spaces.
+    wanted = ["".join(needle.split()).lower() for needle in needles if needle.strip()]
     for number, line in enumerate(lines, start=1):
-        if any(needle.lower() in line.lower() for needle in needles):
+        if any(needle in "".join(line.split()).lower() for needle in wanted):
             if number < header_end and ":" in line:
                 return line.split(":", 1)[0].strip().title(), number
             return body, number
