@@ -55,7 +55,7 @@ def site_problems(settings: dict[str, Any]) -> list[ContentProblem]:
     content = settings["PATH"]
     if not os.path.isdir(content):
         return problems  # Pelican reports a missing content folder itself
-    for escape in audit_content(content, settings.get("IGNORE_FILES", ())):
+    for escape in audit_content(content):
         shown = display_path(content, os.path.join(content, escape.relative))
         value = escape.link if escape.link is not None else escape.relative.rsplit("/", 1)[-1]
         problems.append(ContentProblem(shown, "(file)", value, f"{escape.reason}; {escape.fix}"))

@@ -13,11 +13,9 @@ Nothing here ever reads a file it refuses, and no message holds any of a refused
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import posixpath
 import stat
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 FIX_LINK = "replace the link with a copy of the file inside content/, or remove it"
@@ -136,14 +134,12 @@ def _link_escape(path: str, relative: str, root: str) -> Escape | None:
     return None
 
 
-def audit_content(content: str, ignore: Iterable[str] = ()) -> list[Escape]:
+def audit_content(content: str) -> list[Escape]:
     """Every path in the ``content`` folder the build may not follow or read, sorted.
 
     Symbolic links are checked, never followed (a link to a folder inside content/ is fine:
-    the folder itself is walked where it really is). ``ignore`` holds Pelican's IGNORE_FILES
-    patterns: a dangling link with such a name (an editor's lock file) is never read."""
+    the folder itself is walked where it really is)."""
     root = os.path.realpath(content)
-    patterns = tuple(ignore)
     escapes: list[Escape] = []
     pending = [(root, "")]
     while pending:
@@ -153,8 +149,7 @@ def audit_content(content: str, ignore: Iterable[str] = ()) -> list[Escape]:
                 relative = f"{prefix}{entry.name}"
                 if entry.is_symlink():
                     escape = _link_escape(entry.path, relative, root)
-                    ignored = any(fnmatch.fnmatch(entry.name, p) for p in patterns)
-                    if escape and not (ignored and escape.reason.endswith("leads nowhere")):
+                    if escape:
                         escapes.append(escape)
                 elif entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, f"{relative}/"))

@@ -71,6 +71,21 @@ def _where(text: str, finding: Finding, body: str) -> tuple[str, int | None]:
     return body, None
 
 
+# Header fields that decide where a page is saved, by Pelican's metadata name.
+PLACEMENT_FIELDS = {"save_as": "Save_as", "url": "URL", "slug": "Slug"}
+
+
+def placement_problem(value: str) -> str | None:
+    """Why a Save_as, URL or Slug value could put a page outside the output folder."""
+    parts = value.replace("\\", "/").split("/")
+    if ".." in parts or value.startswith(("/", "\\")) or os.path.isabs(value):
+        return (
+            "pages are saved inside the output folder: no '..' and no leading '/'; use a "
+            "plain slug of lowercase letters, digits and hyphens"
+        )
+    return None
+
+
 def markdown_problems(
     shown: str, text: str, error: UnsafeMarkdownError, body: str = "(body)"
 ) -> list[ContentProblem]:
@@ -102,6 +117,12 @@ def guarded_reader(base: type) -> type:
             if findings:
                 text = read_content_bytes(content, source_path).decode("utf-8", "replace")
                 problems += markdown_problems(shown, text, UnsafeMarkdownError(findings))
+            for name, field in PLACEMENT_FIELDS.items():
+                value = metadata.get(name)
+                trouble = placement_problem(str(value)) if value is not None else None
+                if trouble:
+                    problems.append(ContentProblem(shown, field, str(value), trouble))
+                    del metadata[name]  # read on with Pelican's default; the build fails
             zone = metadata.get("timezone")
             if zone is not None:
                 trouble = zone_problem(str(zone), str(self.settings.get("TIMEZONE") or "UTC"))
