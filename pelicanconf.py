@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import os
 import sys
-import zoneinfo
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 _project = Path(__file__).resolve().parent
-if str(_project) not in sys.path:
-    sys.path.insert(0, str(_project))  # tools.linkcheck, below
+for _folder in (_project, _project / "plugins"):  # tools.linkcheck and content_guard, below
+    if str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
 
+from content_guard.zones import use_pinned_tzdata  # noqa: E402
 from tools.linkcheck.config import load_config  # noqa: E402
 
 # Time zones come from the pinned tzdata package only, never from this machine's zone files,
-# so two machines build the same times (content_guard pins it again for every build).
-zoneinfo.reset_tzpath(to=())
+# so two machines build the same times (before ZoneInfo(TIMEZONE) below; the content_guard
+# plugin pins it again for every build).
+use_pinned_tzdata()
 
 SITENAME = "Healthcare Quality Graduate Programs"
 SITE_TAGLINE = "Graduate programs in healthcare quality, safety and clinical operations"
