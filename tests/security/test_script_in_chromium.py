@@ -178,13 +178,16 @@ def write_hostile_content(content: Path) -> None:
         encoding="utf-8",
     )
     quote = content / "quotes" / "ann.md"
-    text = quote.read_text(encoding="utf-8").replace(
-        "Person: Ann Example", f"Person: Ann Example {payload('Person')}"
-    )
+    text = quote.read_text(encoding="utf-8")
+    for field in ("Person", "Role", "Organisation", "Source"):
+        value = text.split(f"{field}: ", 1)[1].split("\n", 1)[0]
+        text = text.replace(f"{field}: {value}", f"{field}: {value} {payload(field)}")
+    text = text.replace("Order: 1", f"Order: 1\nContext: {payload('Context')}")
     quote.write_text(text + f"\n{payload('quote')}\n", encoding="utf-8")
     news = content / "news" / "launch.md"
     text = news.read_text(encoding="utf-8")
     text = text.replace("Title: A launch", f"Title: A launch {payload('news title')}")
+    text = text.replace("Summary: Something launched.", f"Summary: {payload('news summary')}")
     news.write_text(text + f"\n{payload('news body')}\n", encoding="utf-8")
     sessions = content / "sessions"
     sessions.mkdir()
@@ -193,6 +196,12 @@ def write_hostile_content(content: Path) -> None:
     (sessions / "alpha-online.md").write_text(
         session + f"\n{payload('description')} [ok](/programs/)\n", encoding="utf-8"
     )
+    in_person = (
+        session.replace("Format: online", "Format: in-person")
+        .replace("Join-URL: https://example.org/join/alpha\n", f"Location: {payload('Location')}\n")
+        .replace("2026-12-08", "2026-12-15")
+    )
+    (sessions / "alpha-campus.md").write_text(in_person, encoding="utf-8")
     about = content / "pages" / "about.md"
     shown = [entry for entry in SNIPPETS if entry.verdict == "shown"]
     body = "\n\n".join(entry.text for entry in shown)
@@ -247,6 +256,15 @@ def test_the_payloads_are_on_the_pages_as_text(hostile_site: Path) -> None:
     assert "\\u003c/script\\u003e\\u003cscript\\u003ealert('Title')" in program  # JSON-LD
     about = (hostile_site / "about" / "index.html").read_text(encoding="utf-8")
     assert "&lt;svg/onload=alert('svg')&gt;" in about
+    for page, where in [
+        ("sessions/alpha-campus", "Location"),
+        ("sessions/alpha-online", "Session"),
+        ("", "figure"),
+        ("people", "Role"),
+        ("news/launch", "news title"),
+    ]:
+        text = (hostile_site / page / "index.html").read_text(encoding="utf-8")
+        assert f"&lt;/script&gt;&lt;script&gt;alert(&#39;{where}&#39;)" in text, page
 
 
 # -- the refused corpus, on one real build ---------------------------------------------------
