@@ -40,16 +40,28 @@ SITE_ABSOLUTE_URL = os.environ.get("SITE_ABSOLUTE_URL", "http://127.0.0.1:8000")
 # One setting, overridable with the SITE_TODAY environment variable (YYYY-MM-DD).
 SITE_TODAY = os.environ.get("SITE_TODAY") or datetime.now(ZoneInfo(TIMEZONE)).date().isoformat()
 
+# The People page groups the people quoted by who they are, in this order: {id: heading}.
+# Each quote file names its group's id in `Group:`.
+PROGRAMS_PEOPLE_GROUPS = {
+    "program-leaders": "Program leaders",
+    "school-leaders": "School leaders",
+    "participants": "Participants",
+    "bmj-health-foundation": "The BMJ and the Health Foundation",
+    "patient-partners": "Patient partners",
+}
+
 PATH = "content"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # content_guard: the build reads only content/ and writes only the output folder; zones come
 # from tzdata. safe_markdown: raw HTML shows as text; unsafe links and attributes fail the build.
+# news: a news item shows only a date its source gives (see plugins/news/dates.py).
 PLUGINS = [
     "content_guard",
     "safe_markdown",
     "theme_helpers",
     "site_files",
+    "news",
     "programs",
     "info_sessions",
 ]
@@ -57,6 +69,9 @@ PLUGINS = [
 # News are Pelican articles; About is a page. Programs, quotes and sessions are read by our
 # plugins from their own folders.
 ARTICLE_PATHS = ["news"]
+# A news item dated in the future is still published: whether a date has come is decided by
+# SITE_TODAY, never by the build machine's clock.
+WITH_FUTURE_DATES = True
 PAGE_PATHS = ["pages"]
 STATIC_PATHS: list[str] = []
 ARTICLE_URL = "news/{slug}/"

@@ -52,17 +52,32 @@ class Term:
 
 
 @dataclass(frozen=True)
+class CreditDifference:
+    """A course that a schedule gives other credits than the course list does."""
+
+    course: Course
+    scheduled: int  # its credits over the whole schedule (0: the schedule leaves it out)
+
+
+@dataclass(frozen=True)
 class Schedule:
     """A study option (full-time or part-time) as a sequence of terms."""
 
     id: str
     title: str
     terms: tuple[Term, ...]
+    required: int  # the credits the program requires (the curriculum's required_credits)
+    differences: tuple[CreditDifference, ...] = ()
 
     @property
     def credits(self) -> int:
         """Credits over the whole schedule."""
         return sum(term.credits for term in self.terms)
+
+    @property
+    def mismatch(self) -> bool:
+        """Whether the schedule adds up to other than the credits the program requires."""
+        return self.credits != self.required
 
     @property
     def years(self) -> list[tuple[int | None, list[Term]]]:
@@ -76,11 +91,17 @@ class Curriculum:
 
     courses: tuple[Course, ...]
     schedules: tuple[Schedule, ...]
+    required_credits: int  # as the source states it; the course list's total when not given
 
     @property
     def credits(self) -> int:
         """Credits of all core courses."""
         return sum(course.credits for course in self.courses)
+
+    @property
+    def mismatch(self) -> bool:
+        """Whether the course list adds up to other than the credits the program requires."""
+        return self.credits != self.required_credits
 
 
 class CurriculumError(Exception):
@@ -110,9 +131,31 @@ def _credits(where: str, data: dict[str, Any], problems: list[str]) -> int:
     return value
 
 
+def _differences(courses: dict[str, Course], terms: list[Term]) -> tuple[CreditDifference, ...]:
+    """The courses whose credits over ``terms`` are not those of the course list."""
+    scheduled = dict.fromkeys(courses, 0)
+    for term in terms:
+        for entry in term.entries:
+            scheduled[entry.course.id] += entry.credits
+    return tuple(
+        CreditDifference(course=course, scheduled=scheduled[course.id])
+        for course in courses.values()
+        if scheduled[course.id] != course.credits
+    )
+
+
 def parse_curriculum(data: dict[str, Any], path: str) -> Curriculum:
     """Turn parsed TOML into a :class:`Curriculum`, or raise listing every problem."""
     problems: list[str] = []
+    required = data.get("required_credits")
+    if required is not None and (
+        not isinstance(required, int) or isinstance(required, bool) or required <= 0
+    ):
+        problems.append(
+            f"{path}: required_credits: {required!r}: must be a positive whole number (the "
+            "credits the source says the program requires), or left out"
+        )
+        required = None
     courses: dict[str, Course] = {}
     for index, raw in enumerate(data.get("courses", [])):
         where = f"{path}: courses[{index}]"
@@ -128,6 +171,8 @@ def parse_curriculum(data: dict[str, Any], path: str) -> Curriculum:
         courses[course.id] = course
     if not courses:
         problems.append(f"{path}: courses: (missing): add at least one [[courses]] table")
+    if required is None:
+        required = sum(course.credits for course in courses.values())
 
     schedules = []
     for s_index, raw_schedule in enumerate(data.get("schedules", [])):
@@ -171,11 +216,15 @@ def parse_curriculum(data: dict[str, Any], path: str) -> Curriculum:
                 id=_text(s_where, raw_schedule, "id", problems),
                 title=_text(s_where, raw_schedule, "title", problems),
                 terms=tuple(terms),
+                required=required,
+                differences=_differences(courses, terms),
             )
         )
     if problems:
         raise CurriculumError(problems)
-    return Curriculum(courses=tuple(courses.values()), schedules=tuple(schedules))
+    return Curriculum(
+        courses=tuple(courses.values()), schedules=tuple(schedules), required_credits=required
+    )
 
 
 def load_curriculum(content_path: str, path: Path, display_path: str) -> Curriculum:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ from programs.errors import ProgramsContentError
 from programs.model import (
     PROGRAM_FIELDS,
     QUOTE_FIELDS,
+    PeopleGroup,
     Program,
     Quote,
     field_problems,
@@ -75,6 +77,15 @@ def _is_file_name(name: str, suffix: str) -> bool:
     )
 
 
+def _group_hint(group: str, groups: dict[str, str]) -> str:
+    """How to fix a quote's unknown `Group:` value."""
+    guess = difflib.get_close_matches(group, list(groups), n=1)
+    if guess:
+        return f"did you mean {guess[0]!r}?"
+    known = f"use one of: {', '.join(groups)}, or " if groups else ""
+    return f"{known}declare the group in PROGRAMS_PEOPLE_GROUPS (pelicanconf.py)"
+
+
 def _split_slugs(value: str) -> list[str]:
     return [slug.strip() for slug in value.split(",") if slug.strip()]
 
@@ -96,7 +107,7 @@ def program_jsonld(program: Program, site_url: str) -> Markup:
     if program.metadata.get("requirements"):
         data["programPrerequisites"] = program.metadata["requirements"]
     if program.curriculum is not None:
-        data["numberOfCredits"] = program.curriculum.credits
+        data["numberOfCredits"] = program.curriculum.required_credits
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
     # No "<", ">" or "&" inside the script element: "</script>" would end it early and
     # "<!--<script>" would make it swallow the rest of the page.
@@ -110,6 +121,7 @@ class ProgramsGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.programs: list[Program] = []
         self.quotes: list[Quote] = []
+        self.people_groups: list[PeopleGroup] = []
         self.figures: dict[str, Any] = {}
 
     # -- reading -----------------------------------------------------------------------
@@ -222,16 +234,47 @@ class ProgramsGenerator(Generator):
                     f"{path}: News: {news_slug!r}: no such news item; use one of: "
                     + ", ".join(sorted(news))
                 )
-            if not quote.metadata.get("programs") and not news_slug:
-                problems.append(
-                    f"{path}: Programs: (missing): a quote needs 'Programs:' or 'News:' "
-                    "so it appears somewhere"
-                )
             self.quotes.append(quote)
         self.quotes.sort(key=lambda q: (q.order, q.metadata.get("person", "")))
         for quote in self.quotes:
             for program in quote.programs:
                 program.quotes.append(quote)
+
+    def _group_people(self, problems: list[str]) -> None:
+        """Sort the quotes into the People page's groups (PROGRAMS_PEOPLE_GROUPS)."""
+        groups = self.settings["PROGRAMS_PEOPLE_GROUPS"]
+        if not isinstance(groups, dict) or not all(
+            isinstance(key, str) and isinstance(value, str) for key, value in groups.items()
+        ):
+            problems.append(
+                f"pelicanconf.py: PROGRAMS_PEOPLE_GROUPS: {groups!r}: must map each group's id "
+                'to its heading, e.g. {"program-leaders": "Program leaders"}'
+            )
+            return
+        members: dict[str, list[Quote]] = {key: [] for key in groups}
+        group_of: dict[str, tuple[str, str]] = {}  # person: (group, the file that said so)
+        for quote in self.quotes:
+            path = self._display_path(quote)
+            group, person = quote.metadata.get("group", ""), quote.metadata.get("person", "")
+            if not group:
+                continue  # reported as missing already
+            if group not in groups:
+                problems.append(
+                    f"{path}: Group: {group!r}: no such group; {_group_hint(group, groups)}"
+                )
+                continue
+            earlier = group_of.setdefault(person, (group, path))
+            if earlier[0] != group:
+                problems.append(
+                    f"{path}: Group: {group!r}: {earlier[1]} puts {person} in {earlier[0]!r}; "
+                    "give every quote of one person the same group"
+                )
+            members[group].append(quote)
+        self.people_groups = [
+            PeopleGroup(id=key, heading=heading, quotes=tuple(members[key]))
+            for key, heading in groups.items()
+            if members[key]
+        ]
 
     def _load_figures(self, problems: list[str]) -> None:
         file = Path(self.path) / self.settings["PROGRAMS_FIGURES_FILE"]
@@ -250,6 +293,7 @@ class ProgramsGenerator(Generator):
         problems: list[str] = []
         self._load_programs(problems)
         self._load_quotes(problems)
+        self._group_people(problems)
         self._load_figures(problems)
         if problems:
             raise ProgramsContentError(problems)
@@ -264,6 +308,7 @@ class ProgramsGenerator(Generator):
         self.context["programs_by_slug"] = {p.slug: p for p in self.programs}
         self.context["quotes"] = self.quotes
         self.context["quotes_by_news"] = quotes_by_news
+        self.context["people_groups"] = self.people_groups
         self.context["figures"] = self.figures
         self.context["PROGRAMS_INDEX_URL"] = self.settings["PROGRAMS_INDEX_URL"]
         self.context["PROGRAMS_PEOPLE_URL"] = self.settings["PROGRAMS_PEOPLE_URL"]

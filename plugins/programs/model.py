@@ -49,13 +49,23 @@ QUOTE_FIELDS: tuple[Field, ...] = (
     Field("honorific"),
     Field("role", required=True),
     Field("organisation", required=True),
+    Field("group", required=True),
     Field("programs"),
     Field("news"),
-    Field("context"),
+    Field("context", required=True),
     Field("source", required=True),
     Field("source-file", required=True),
     Field("order"),
 )
+
+
+@dataclass(frozen=True)
+class PeopleGroup:
+    """A heading of the People page (PROGRAMS_PEOPLE_GROUPS) and the quotes of its people."""
+
+    id: str
+    heading: str
+    quotes: tuple[Any, ...]
 
 
 def field_problems(path: str, metadata: dict[str, Any], fields: tuple[Field, ...]) -> list[str]:

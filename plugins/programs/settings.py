@@ -14,6 +14,9 @@ DEFAULTS: dict[str, Any] = {
     "PROGRAMS_INDEX_SAVE_AS": "programs/index.html",
     "PROGRAMS_PEOPLE_URL": "people/",
     "PROGRAMS_PEOPLE_SAVE_AS": "people/index.html",
+    # The People page's groups, in the order shown: {id: heading}. Every quote's `Group:`
+    # names one id; the site's own groups are declared in pelicanconf.py.
+    "PROGRAMS_PEOPLE_GROUPS": {},
 }
 
 

@@ -457,11 +457,11 @@ BROKEN = [
             "content/quotes/ann.md: Role: (missing): required; add a 'Role:' line",
             "content/quotes/ann.md: Organisation: (missing): required; add a 'Organisation:' "
             "line",
+            "content/quotes/ann.md: Group: (missing): required; add a 'Group:' line",
+            "content/quotes/ann.md: Context: (missing): required; add a 'Context:' line",
             "content/quotes/ann.md: Source: (missing): required; add a 'Source:' line",
             "content/quotes/ann.md: Source-File: (missing): required; add a 'Source-File:' line",
             "content/quotes/ann.md: (body): (empty): add the quote's text after the header",
-            "content/quotes/ann.md: Programs: (missing): a quote needs 'Programs:' or 'News:' "
-            "so it appears somewhere",
         ],
         id="quote-empty",
     ),

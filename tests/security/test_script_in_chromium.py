@@ -179,10 +179,11 @@ def write_hostile_content(content: Path) -> None:
     )
     quote = content / "quotes" / "ann.md"
     text = quote.read_text(encoding="utf-8")
-    for field in ("Person", "Role", "Organisation", "Source"):
+    for field in ("Person", "Role", "Organisation", "Source", "Context"):
+        if f"\n{field}: " not in f"\n{text}":
+            continue
         value = text.split(f"{field}: ", 1)[1].split("\n", 1)[0]
         text = text.replace(f"{field}: {value}", f"{field}: {value} {payload(field)}")
-    text = text.replace("Order: 1", f"Order: 1\nContext: {payload('Context')}")
     quote.write_text(text + f"\n{payload('quote')}\n", encoding="utf-8")
     news = content / "news" / "launch.md"
     text = news.read_text(encoding="utf-8")
