@@ -32,7 +32,12 @@ from content_guard.paths import (
     output_problem,
 )
 from content_guard.problems import ContentGuardError, ContentProblem
-from content_guard.reader import ContentRefusedError, guarded_reader, refusing_reader
+from content_guard.reader import (
+    PLACEMENT_FIELDS,
+    ContentRefusedError,
+    guarded_reader,
+    refusing_reader,
+)
 from content_guard.writer import ConfinedWriter
 from content_guard.zones import use_pinned_tzdata, zone_problem
 
@@ -104,11 +109,11 @@ def output_problems(generators: list[Any]) -> list[ContentProblem]:
         reason = output_problem(save_as)
         if reason:
             metadata = getattr(item, "metadata", {}) or {}
-            field = next((f for f in ("save_as", "url", "slug") if f in metadata), "slug")
+            field = next((f for f in PLACEMENT_FIELDS if f in metadata), "slug")
             problems.append(
                 ContentProblem(
                     display_path(content, item.source_path),
-                    field.title(),
+                    PLACEMENT_FIELDS[field],
                     str(metadata.get(field, save_as)),
                     f"the page would be saved as {save_as!r}, which {reason}; use a plain "
                     "slug of lowercase letters, digits and hyphens",
