@@ -320,3 +320,7 @@ def test_content_in_html_or_restructuredtext_is_refused(tmp_path: Path, extensio
         "write it in Markdown in a .md file"
     ) in caught.value.problems
     assert not (tmp_path / "output").exists()
+    checked = read_content(content=content, today=TEST_TODAY)
+    assert [(p.path, p.text.split(":", 1)[0]) for p in checked.problems] == [
+        (f"content/news/raw.{extension}", "(file)")
+    ]

@@ -142,6 +142,13 @@ def test_allowed_urls_pass(url: str) -> None:
     assert url_problem(url) is None
 
 
+def test_autolinks_pass_the_check_markdown_obfuscation_included() -> None:
+    """Markdown writes an e-mail autolink as character references; decoded, it is mailto:."""
+    html = render("<admissions@example.org> and <https://example.org/x>")
+    assert link_targets(html)[1] == "https://example.org/x"
+    assert decoded(link_targets(html)[0]) == "mailto:admissions@example.org"
+
+
 @pytest.mark.parametrize(
     "url",
     ["{index}", "{tag}quality", "|author|x", "{static}https://example.org/x.png", "{static}//x"],
