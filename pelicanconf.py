@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+_project = Path(__file__).resolve().parent
+for _folder in (_project, _project / "plugins"):  # tools.linkcheck and content_guard, below
+    if str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
+
+from content_guard.zones import use_pinned_tzdata  # noqa: E402
+from tools.linkcheck.config import load_config  # noqa: E402
+
+# Time zones come from the pinned tzdata package only, never from this machine's zone files,
+# so two machines build the same times (before ZoneInfo(TIMEZONE) below; the content_guard
+# plugin pins it again for every build).
+use_pinned_tzdata()
 
 SITENAME = "Healthcare Quality Graduate Programs"
 SITE_TAGLINE = "Graduate programs in healthcare quality, safety and clinical operations"
@@ -38,9 +53,18 @@ PROGRAMS_PEOPLE_GROUPS = {
 PATH = "content"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-# safe_markdown: raw HTML in content shows as text; javascript:/data: links fail the build.
+# content_guard: the build reads only content/ and writes only the output folder; zones come
+# from tzdata. safe_markdown: raw HTML shows as text; unsafe links and attributes fail the build.
 # news: a news item shows only a date its source gives (see plugins/news/dates.py).
-PLUGINS = ["safe_markdown", "theme_helpers", "site_files", "news", "programs", "info_sessions"]
+PLUGINS = [
+    "content_guard",
+    "safe_markdown",
+    "theme_helpers",
+    "site_files",
+    "news",
+    "programs",
+    "info_sessions",
+]
 
 # News are Pelican articles; About is a page. Programs, quotes and sessions are read by our
 # plugins from their own folders.
@@ -81,6 +105,15 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+# http:// links in content are allowed only where linkcheck.toml's ignore list allows the URL.
+SAFE_MARKDOWN_HTTP_ALLOWED = [
+    {
+        "url": entry.url,
+        "pattern": entry.pattern,
+        "expires": entry.expires.isoformat() if entry.expires else None,
+    }
+    for entry in load_config(_project / "linkcheck.toml").ignore.entries
+]
 # Autoescape everything; templates mark rendered Markdown as safe explicitly.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

@@ -8,9 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from content_guard.zones import use_pinned_tzdata
 from tests.feeds.checks import assert_sound_feeds
 from tests.realsite import TEST_TODAY, real_site_output
 from tools.build import PROJECT_ROOT, build_site
+
+# Zones from the pinned tzdata for the whole test session, as every build does (pelicanconf.py):
+# a zone a test module makes at import is then the same object the builds make.
+use_pinned_tzdata()
 
 CONTENT = PROJECT_ROOT / "content"
 SOURCES = PROJECT_ROOT / "sources"

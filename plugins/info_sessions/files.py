@@ -14,9 +14,11 @@ from typing import Any
 
 from markdown import Markdown
 
+from content_guard.reader import markdown_problems
 from info_sessions.parsing import parse_session_text
 from info_sessions.settings import SessionSettings, save_as
 from info_sessions.validation import Checked, Paths, program_problems, validate
+from safe_markdown import UnsafeMarkdownError
 
 # Formats with a list page and a feed of their own; hybrid sessions are in both.
 LIST_FORMATS = ("in-person", "online")
@@ -73,6 +75,15 @@ def check_session_text(
 ) -> Checked:
     """Parse and validate one file's text; ``relative_path`` is under the content folder
     ("sessions/x.md"), ``display_path`` is how problems name the file."""
+    refused: list[UnsafeMarkdownError] = []
+
+    def safe_render(body: str) -> str:
+        try:
+            return render(body)
+        except UnsafeMarkdownError as error:  # a script link or attribute in the description
+            refused.append(error)
+            return ""
+
     result = validate(
         parse_session_text(text, display_path),
         relative_path=relative_path,
@@ -80,8 +91,15 @@ def check_session_text(
         default_timezone=config.default_timezone,
         uid_domain=config.uid_domain,
         paths=session_paths(config),
-        markdown=render,
+        markdown=safe_render,
     )
+    if refused:
+        found = [
+            str(problem)
+            for error in refused
+            for problem in markdown_problems(display_path, text, error, "(description)")
+        ]
+        result = Checked(None, [*result.problems, *found], result.uid, result.program)
     slug = Path(relative_path).stem
     reserved = reserved_slugs(config)
     if slug in reserved:

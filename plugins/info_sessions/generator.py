@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
+from content_guard.paths import ContentPathError, read_content_bytes
 from info_sessions import links
 from info_sessions.calendar_grid import Month, month_grid, months_between
 from info_sessions.display import (
@@ -114,7 +115,13 @@ class SessionsGenerator(Generator):
         slugs: dict[str, str] = {}
         relatives = sorted(self.get_files(self.config.path, extensions=("md",)))
         for relative in relatives:
-            data = Path(self.path, relative).read_bytes()
+            display = os.path.join(os.path.basename(os.path.normpath(self.path)), relative)
+            try:
+                data = read_content_bytes(self.path, os.path.join(self.path, relative))
+            except ContentPathError as error:
+                problem = f"{display}: (file): {relative!r}: {error}"
+                self.checked[display] = Checked(None, [problem], "", "")
+                continue
             result = self.memo.checked(
                 os.path.join(self.path, relative),
                 data,
@@ -123,7 +130,6 @@ class SessionsGenerator(Generator):
                     data, self.path, relative, self.config, render
                 ),
             )
-            display = os.path.join(os.path.basename(os.path.normpath(self.path)), relative)
             slug = Path(relative).stem
             if slug in slugs:
                 result.problems.append(

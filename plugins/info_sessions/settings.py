@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from content_guard.zones import UnknownZoneError, pinned_zone
 from info_sessions.errors import SessionContentError
 
 PREFIX = "INFO_SESSIONS_"
@@ -99,10 +100,10 @@ class SessionSettings:
 
         def zone(name: str, raw: object) -> ZoneInfo:
             try:
-                return ZoneInfo(str(raw))
-            except (ZoneInfoNotFoundError, ValueError):
-                problems.append(f"pelicanconf.py: {name}: {raw!r}: not an IANA time zone name")
-                return ZoneInfo("UTC")
+                return pinned_zone(str(raw))  # from the pinned tzdata only
+            except UnknownZoneError as error:
+                problems.append(f"pelicanconf.py: {name}: {raw!r}: {error}")
+                return pinned_zone("UTC")
 
         zone("INFO_SESSIONS_DEFAULT_TIMEZONE", value["INFO_SESSIONS_DEFAULT_TIMEZONE"])
         site_timezone = zone("TIMEZONE", settings.get("TIMEZONE", "UTC"))

@@ -7,10 +7,10 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
+from content_guard.zones import UnknownZoneError, pinned_zone
 from info_sessions.model import MAX_DURATION, Format, Session, Status
 from info_sessions.parsing import RawSession
 from info_sessions.vtimezone import wall_clock_is_unique
@@ -43,11 +43,6 @@ class Checked:
     problems: list[str]
     uid: str
     program: str
-
-
-@cache
-def _zone_names() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
 
 
 def _hhmm(delta: timedelta) -> str:
@@ -140,15 +135,9 @@ class _Checker:
     def zone(self, default: str) -> ZoneInfo | None:
         raw = self.value("Timezone") or default
         try:
-            return ZoneInfo(raw)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            guess = difflib.get_close_matches(raw, _zone_names(), n=1)
-            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-            self.problem(
-                "Timezone",
-                f"unknown time zone; use an IANA name such as '{default}'{hint}",
-                raw,
-            )
+            return pinned_zone(raw, default)  # from the pinned tzdata only
+        except UnknownZoneError as error:
+            self.problem("Timezone", str(error), raw)
             return None
 
     def wall_clock(self, name: str, zone: ZoneInfo | None) -> datetime | None:

@@ -8,6 +8,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from content_guard.paths import ContentPathError, read_content_bytes
+
 
 @dataclass(frozen=True)
 class Course:
@@ -225,12 +227,12 @@ def parse_curriculum(data: dict[str, Any], path: str) -> Curriculum:
     )
 
 
-def load_curriculum(path: Path, display_path: str) -> Curriculum:
-    """Read and parse a curriculum TOML file."""
+def load_curriculum(content_path: str, path: Path, display_path: str) -> Curriculum:
+    """Read and parse a curriculum TOML file (a regular file inside ``content_path``)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise CurriculumError([f"{display_path}: (file): not found"]) from error
+        data = tomllib.loads(read_content_bytes(content_path, str(path)).decode("utf-8"))
+    except ContentPathError as error:
+        raise CurriculumError([f"{display_path}: (file): {path.name!r}: {error}"]) from error
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise CurriculumError([f"{display_path}: (file): not valid TOML: {error}"]) from error
     return parse_curriculum(data, display_path)

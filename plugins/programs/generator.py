@@ -13,6 +13,8 @@ from typing import Any
 from markupsafe import Markup
 from pelican.generators import Generator
 
+from content_guard import ContentRefusedError
+from content_guard.paths import ContentPathError, read_content_bytes
 from programs.compare import comparison
 from programs.contacts import read_contacts
 from programs.curriculum import CurriculumError, load_curriculum
@@ -46,9 +48,9 @@ def _order(path: str, content: Any, problems: list[str]) -> int:
         return 0
 
 
-def quote_paragraphs(source_path: str) -> list[str]:
+def quote_paragraphs(content_path: str, source_path: str) -> list[str]:
     """The quote's text as written: paragraphs of the body, never interpreted as Markdown."""
-    text = Path(source_path).read_text(encoding="utf-8").replace("\r\n", "\n")
+    text = read_content_bytes(content_path, source_path).decode("utf-8").replace("\r\n", "\n")
     body = text.split("\n\n", 1)[1] if "\n\n" in text else ""
     return [" ".join(block.split()) for block in body.split("\n\n") if block.strip()]
 
@@ -66,6 +68,16 @@ def not_utf8_problem(source_path: str, display_path: str, error: UnicodeDecodeEr
     return (
         f"{display_path}: (file): {shown!r}: line {line} is not UTF-8 text (byte "
         f"0x{data[error.start]:02X}); save the file with the encoding UTF-8"
+    )
+
+
+def _is_file_name(name: str, suffix: str) -> bool:
+    """True for a plain file name ending in ``suffix``: no folder, no '..', not hidden."""
+    return (
+        name.endswith(suffix)
+        and not name.startswith(".")
+        and os.path.basename(name) == name
+        and "\\" not in name
     )
 
 
@@ -123,17 +135,23 @@ class ProgramsGenerator(Generator):
             display = os.path.join(os.path.basename(self.path), relative)
             source = os.path.join(self.path, relative)
             try:
-                text = Path(source).read_text(encoding="utf-8")
+                text = read_content_bytes(self.path, source).decode("utf-8")
+            except ContentPathError as error:
+                problems.append(f"{display}: (file): {relative!r}: {error}")
+                continue
             except UnicodeDecodeError as error:
                 problems.append(not_utf8_problem(source, display, error))
                 continue
             problems.extend(text_problems(display, text))
-            item = self.readers.read_file(
-                base_path=self.path,
-                path=relative,
-                content_class=content_class,
-                context=self.context,
-            )
+            try:
+                item = self.readers.read_file(
+                    base_path=self.path,
+                    path=relative,
+                    content_class=content_class,
+                    context=self.context,
+                )
+            except ContentRefusedError:  # content_guard logged why, naming the file
+                continue
             # A field set twice or continued comes back as a list; text_problems reported
             # it, so keep the first value and check the rest of the file as usual.
             for key, value in item.metadata.items():
@@ -158,11 +176,17 @@ class ProgramsGenerator(Generator):
             program.contacts, contact_problems = read_contacts(path, program.metadata)
             problems.extend(contact_problems)
             program.curriculum = None
-            if program.metadata.get("curriculum"):
-                file = Path(program.source_path).parent / program.metadata["curriculum"]
+            name = program.metadata.get("curriculum", "")
+            if name and not _is_file_name(name, ".toml"):
+                problems.append(
+                    f"{path}: Curriculum: {name!r}: must be the name of a .toml file beside "
+                    f"the program file, such as '{Path(path).stem}.toml', not a path"
+                )
+            elif name:
+                file = Path(program.source_path).parent / name
                 try:
                     program.curriculum = load_curriculum(
-                        file, os.path.join(os.path.dirname(path), program.metadata["curriculum"])
+                        self.path, file, os.path.join(os.path.dirname(path), name)
                     )
                 except CurriculumError as error:
                     problems.extend(error.problems)
@@ -204,7 +228,7 @@ class ProgramsGenerator(Generator):
             path = self._display_path(quote)
             problems.extend(field_problems(path, quote.metadata, QUOTE_FIELDS))
             quote.order = _order(path, quote, problems)
-            quote.paragraphs = quote_paragraphs(quote.source_path)
+            quote.paragraphs = quote_paragraphs(self.path, quote.source_path)
             role, organisation = (
                 quote.metadata.get("role", ""),
                 quote.metadata.get("organisation", ""),
@@ -277,7 +301,9 @@ class ProgramsGenerator(Generator):
             return
         display = os.path.join(os.path.basename(self.path), file.name)
         try:
-            self.figures = tomllib.loads(file.read_text(encoding="utf-8"))
+            self.figures = tomllib.loads(read_content_bytes(self.path, str(file)).decode("utf-8"))
+        except ContentPathError as error:
+            problems.append(f"{display}: (file): {file.name!r}: {error}")
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             problems.append(f"{display}: (file): not valid TOML: {error}")
 

@@ -315,9 +315,13 @@ def test_script_links_in_descriptions_fail_the_build(tmp_path: Path, file: str, 
     path.write_text(path.read_text() + f"\n[Register here]({url})\n")
     with pytest.raises(BuildError) as caught:
         build(content)
+    scheme = url.split(":")[0]
+    body, prefix = ("(description)", "") if file.startswith("sessions") else ("(body)", "error: ")
+    line = len((content / file).read_text().splitlines())
     assert caught.value.problems == [
-        f"warning: safe_markdown: removed the link {url!r} (text 'Register here'): only "
-        "https, mailto and site-relative links are allowed"
+        f"{prefix}content/{file}: {body}: {url!r}: links with the scheme '{scheme}:' are not "
+        "allowed (they can run script); use an https://, mailto: or tel: link, or a "
+        f"site-relative one such as /programs/ (line {line})"
     ]
 
 
@@ -767,9 +771,7 @@ def test_hostile_text_anywhere_never_injects_markup_or_calendar_data(
         except BuildError as error:
             event("refused")
             for problem in error.problems:
-                assert PROBLEM.match(problem) or problem.startswith(
-                    "warning: safe_markdown: removed the link"
-                ), problem
+                assert PROBLEM.match(problem.removeprefix("error: ")), problem
             return
         event("built")
         assert_pages_have_no_injected_markup(output)

@@ -54,7 +54,8 @@ def test_every_bad_setting_is_reported_together() -> None:
     assert caught.value.problems == [
         "pelicanconf.py: INFO_SESSIONS_REFRESH: 6: unknown; did you mean "
         "INFO_SESSIONS_REFRESH_HOURS?",
-        "pelicanconf.py: INFO_SESSIONS_DEFAULT_TIMEZONE: 'Eastern': not an IANA time zone name",
+        "pelicanconf.py: INFO_SESSIONS_DEFAULT_TIMEZONE: 'Eastern': unknown time zone; use an "
+        "IANA name such as 'America/New_York' (did you mean 'US/Eastern'?)",
         "pelicanconf.py: INFO_SESSIONS_PAST_DAYS: 'many': must be a whole number",
         "pelicanconf.py: SITE_ABSOLUTE_URL: '': feeds need an absolute http(s) address, e.g. "
         "https://example.org",

@@ -20,6 +20,7 @@ from pelican import Pelican
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import LimitFilter
 
+from content_guard import ContentGuardError, ContentProblem, output_problems
 from info_sessions.errors import SessionContentError
 from info_sessions.generator import SessionsGenerator
 from info_sessions.model import Session
@@ -120,21 +121,29 @@ def _logged() -> Iterator[_Records]:
         root.removeHandler(handler)
 
 
-def _record_problem(record: logging.LogRecord, folder: Path) -> Problem:
-    """A logged message as a Problem; a link safe_markdown removed is found in its file."""
-    if record.name == "safe_markdown" and isinstance(record.args, tuple) and record.args:
-        url = str(record.args[0])
-        text = (
-            f"(link): {url!r}: not allowed: only https, mailto and site-relative links (such as "
-            "/programs/) may be used; change or remove the link"
-        )
-        for file in sorted(folder.rglob("*.md")):
-            lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-            for number, line in enumerate(lines, start=1):
-                if url in line:
-                    return Problem(file.relative_to(folder.parent).as_posix(), number, text)
-        return Problem(folder.name, None, text)
-    return Problem(folder.name, None, record.getMessage())
+def _guard_problem(problem: ContentProblem) -> Problem:
+    text = f"{problem.field}: {problem.value!r}: {problem.message}"
+    return Problem(problem.path, problem.line, text)
+
+
+def _record_problems(records: list[logging.LogRecord], folder: Path) -> list[Problem]:
+    """Logged messages as Problems. content_guard attaches its problem to the record; Pelican's
+    own "Could not process <file>" that follows is left out when the file's problem is known."""
+    problems = []
+    refused = set()
+    for record in records:
+        problem = getattr(record, "content_problem", None)
+        if isinstance(problem, ContentProblem):
+            problems.append(_guard_problem(problem))
+            refused.add(problem.path)
+    for record in records:
+        if isinstance(getattr(record, "content_problem", None), ContentProblem):
+            continue
+        pelicans_own = record.msg == "Could not process %s" and bool(record.args)
+        if pelicans_own and f"{folder.name}/{record.args[0]}" in refused:
+            continue
+        problems.append(Problem(folder.name, None, record.getMessage()))
+    return problems
 
 
 def read_content(
@@ -151,8 +160,13 @@ def read_content(
     with tempfile.TemporaryDirectory(prefix="check-") as unused_output, _logged() as logged:
         overrides["OUTPUT_PATH"] = unused_output
         settings = load_settings(settings_file, overrides)
-        pelican = Pelican(settings)  # loads the plugins and runs their `initialized` hooks
         folder = Path(settings["PATH"])
+        try:
+            pelican = Pelican(settings)  # loads the plugins and runs their `initialized` hooks
+        except ContentGuardError as error:  # an escape from content/: nothing may be read
+            site = SiteContent(folder=folder, settings=settings, session_config=None)
+            site.problems = [_guard_problem(problem) for problem in error.content_problems]
+            return site
         messages: list[str] = []
         context = settings.copy()
         context.update(generated_content={}, static_links=set(), static_content={})
@@ -181,6 +195,7 @@ def read_content(
                 generator.generate_context()
             except (ProgramsContentError, SessionContentError) as error:
                 messages += error.problems
+        messages += [str(problem) for problem in output_problems(generators)]
         programs_generator = generators[2]
         slugs = [p.slug for p in programs_generator.programs if getattr(p, "slug", "")]
         site = SiteContent(
@@ -201,7 +216,7 @@ def read_content(
                 if f"{folder.name}/{s.relative_source_path}" not in troubled
             ]
         found = [locate(message, folder) for message in messages]
-        found += [_record_problem(record, folder) for record in logged.records]
+        found += _record_problems(logged.records, folder)
         # Grouped by file; a stable sort keeps each file's problems in their own order.
         site.problems = sorted(found, key=lambda problem: problem.path)
     return site
