@@ -155,12 +155,25 @@ def bench_quick(c: Context, args: str = "") -> None:
     c.run(f"{PYTHON} {ROOT / 'benchmarks' / 'run.py'} --quick {args}", pty=False)
 
 
-@task(help={"content": "content folder to check (default: content/)"})
-def check(c: Context, content: str = "") -> None:
+@task(
+    help={
+        "content": "content folder to check (default: content/)",
+        "staged": "check the files staged for commit (git's index), as the pre-commit hook does",
+    }
+)
+def check(c: Context, content: str = "", staged: bool = False) -> None:
     """Check all content without building: every error and warning, with file and line."""
-    from tools.staff.check import run_check
+    if staged:
+        from tools.staff.hooks import HookError, check_staged
 
-    status = run_check(SETTINGS, Path(content) if content else None)
+        try:
+            status = check_staged(ROOT)
+        except HookError as error:
+            raise SystemExit(f"check: {error}") from None
+    else:
+        from tools.staff.check import run_check
+
+        status = run_check(SETTINGS, Path(content) if content else None)
     if status:
         raise SystemExit(status)
 
