@@ -70,16 +70,25 @@ def serve(c: Context, port: int = PORT) -> None:
 )
 def publish(c: Context, target: str = "github-pages", push: bool = True) -> None:
     """Build with publishconf.py (needs SITE_URL=https://...) and publish output/."""
-    from tools.publish import PublishError, publish_to_github_pages, publish_with_rsync
+    from tools.publish import (
+        PublishError,
+        check_rsync_target,
+        check_site_url,
+        publish_to_github_pages,
+        publish_with_rsync,
+    )
 
-    _build(PUBLISH_SETTINGS)
-    try:
+    try:  # every input is checked before anything is built or sent
+        check_site_url(os.environ.get("SITE_URL", ""))
+        if target == "rsync":
+            rsync_target = check_rsync_target(os.environ.get("PUBLISH_RSYNC_TARGET", ""))
+        elif target != "github-pages":
+            raise PublishError(f"publish: unknown target {target!r}; use github-pages or rsync")
+        _build(PUBLISH_SETTINGS)
         if target == "github-pages":
             publish_to_github_pages(OUTPUT, ROOT, push=push)
-        elif target == "rsync":
-            publish_with_rsync(OUTPUT, os.environ.get("PUBLISH_RSYNC_TARGET", ""))
         else:
-            raise PublishError(f"publish: unknown target {target!r}; use github-pages or rsync")
+            publish_with_rsync(OUTPUT, rsync_target)
     except PublishError as error:
         raise SystemExit(str(error)) from None
     print(f"Published {OUTPUT} to {target}")
