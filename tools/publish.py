@@ -78,9 +78,7 @@ def check_site_url(value: str, name: str = "SITE_URL") -> str:
     """
 
     def refuse(what: str, fix: str = "") -> PublishError:
-        fix = fix or (
-            "give the https address the site is published at, e.g. " + EXAMPLE_SITE_URL
-        )
+        fix = fix or ("give the https address the site is published at, e.g. " + EXAMPLE_SITE_URL)
         return PublishError(f"publish: {name}: {_shown(value)}: {what}; {fix}")
 
     if not value:
@@ -88,8 +86,7 @@ def check_site_url(value: str, name: str = "SITE_URL") -> str:
     control = _SPACE_OR_CONTROL.search(value)
     if control:
         raise refuse(
-            f"contains the character U+{ord(control.group()):04X} (a space or control "
-            "character)",
+            f"contains the character U+{ord(control.group()):04X} (a space or control character)",
             "remove it (a URL has no spaces; write %20 in a path)",
         )
     try:
@@ -103,8 +100,7 @@ def check_site_url(value: str, name: str = "SITE_URL") -> str:
         raise refuse("must start with https://")
     if "@" in parts.netloc:
         raise refuse(
-            "has a user name or password (user:password@), which would be written into every "
-            "page",
+            "has a user name or password (user:password@), which would be written into every page",
             "give the address without it, e.g. " + EXAMPLE_SITE_URL,
         )
     if "?" in value:
