@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -56,8 +57,12 @@ def run(
     live: bool = True,
     stream: TextIO = sys.stdout,
     progress_stream: TextIO = sys.stderr,
+    allowed_local_endpoints: Iterable[tuple[str, int]] = (),
 ) -> int:
-    """Check ``output``; print a report; write the JSON report; 1 if anything is broken."""
+    """Check ``output``; print a report; write the JSON report; 1 if anything is broken.
+
+    ``allowed_local_endpoints`` is for tests only (see LiveChecker): no command-line option
+    or setting reaches it."""
     today = local_today()
     config = load_config(config_file)
     check = check_site(output, site_config(settings_file), ignore=config.ignore, today=today)
@@ -77,6 +82,7 @@ def run(
             ignore=config.ignore,
             today=today,
             progress=ProgressLine(progress_stream),
+            allowed_local_endpoints=allowed_local_endpoints,
         )
         results = checker.run(check.external)
         details = format_external(results)

@@ -76,7 +76,7 @@ class SiteConfig:
 class LiveSettings:
     """Budgets and manners of the live check; every field can be set in [external]."""
 
-    timeout: float = 15.0  # seconds for one request
+    timeout: float = 15.0  # wall-clock seconds for one request, its whole answer included
     budget: float = 300.0  # seconds for the whole run
     per_host: int = 2  # requests in flight to one host
     min_interval: float = 1.0  # seconds between two request starts to one host
