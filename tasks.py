@@ -127,11 +127,11 @@ def linkcheck(
     c: Context, build: bool = True, settings: str = "pelicanconf.py", offline: bool = False
 ) -> None:
     """Build output/, check every link (external ones live, cached), report; fail if any broke."""
-    from tools.linkcheck.cli import run
+    from tools.linkcheck.cli import run_or_explain
 
     if build:
         _build(ROOT / settings)
-    status = run(OUTPUT, settings_file=ROOT / settings, live=not offline)
+    status = run_or_explain(OUTPUT, settings_file=ROOT / settings, live=not offline)
     if status:
         raise SystemExit(status)
 
