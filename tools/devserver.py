@@ -39,6 +39,7 @@ WATCHED = ("content", "theme", "plugins", "pelicanconf.py")
 # containers often give /dev/shm only 64 MB.
 SHARED_MEMORY = Path("/dev/shm")
 SCRATCH_MIN_FREE = 512 * 1024 * 1024
+SCRATCH_PREFIX = "hq-serve-"  # then the pid of the serving process
 
 
 class ReloadBroadcaster:
@@ -155,6 +156,26 @@ def watch_and_rebuild(
             broadcaster.announce()
 
 
+def remove_stale_scratch(parent: Path) -> None:
+    """Remove the memory folders of `make serve` processes that no longer run (killed ones
+    cannot remove their own)."""
+    for folder in parent.glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or _running(int(pid)) or folder.stat().st_uid != os.getuid():
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # another user's process, alive
+    return True
+
+
 def has_room_for_builds(folder: Path) -> bool:
     """Whether ``folder`` exists, is writable and has SCRATCH_MIN_FREE bytes free."""
     return (
@@ -195,7 +216,10 @@ class Rebuilder:
         self.templates = MemoryBytecodeCache()
         self.scratch: Path | None = None
         if scratch_parent is not None and has_room_for_builds(scratch_parent):
-            self.scratch = Path(tempfile.mkdtemp(prefix="hq-serve-", dir=scratch_parent))
+            remove_stale_scratch(scratch_parent)
+            self.scratch = Path(
+                tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=scratch_parent)
+            )
 
     def close(self) -> None:
         """Remove the in-memory build folder."""
@@ -223,9 +247,17 @@ class Rebuilder:
                 scratch=self.scratch,
             )
         except BuildError as error:
-            count = len(error.problems)
+            problems = error.problems
+        except OSError as error:  # a write outside the build's own steps: still a failure
+            from tools.build import write_problem
+
+            problems = [write_problem(error)]
+        else:
+            problems = []
+        if problems:
+            count = len(problems)
             print(f"serve: build failed, still serving the previous site ({count} problem(s)):")
-            for problem in error.problems:
+            for problem in problems:
                 print(f"  {problem}")
             return False
         took = time.perf_counter() - started
@@ -235,9 +267,12 @@ class Rebuilder:
         return True
 
 
-def serve_forever(root: Path, output: Path, host: str, port: int) -> None:
-    """Build, serve and rebuild on change until interrupted."""
-    rebuild = Rebuilder(output, root / "pelicanconf.py")
+def serve_forever(
+    root: Path, output: Path, host: str, port: int, scratch_parent: Path | None = SHARED_MEMORY
+) -> None:
+    """Build, serve and rebuild on change until interrupted (``scratch_parent``: see
+    Rebuilder)."""
+    rebuild = Rebuilder(output, root / "pelicanconf.py", scratch_parent=scratch_parent)
     # Stopped by a signal (a process manager, `timeout`): unwind so the memory folder goes.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
@@ -246,6 +281,7 @@ def serve_forever(root: Path, output: Path, host: str, port: int) -> None:
         broadcaster = ReloadBroadcaster()
         server = make_server(output, host, port, broadcaster)
         threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.server_address[1]  # the one the system chose, when asked for port 0
         print(f"serve: http://{host}:{port}/ (Ctrl+C to stop); watching {', '.join(WATCHED)}")
         try:
             watch_and_rebuild([root / name for name in WATCHED], rebuild, broadcaster)
