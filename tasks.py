@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -240,6 +241,36 @@ def new_session(
         raise SystemExit(f"new-session: {error}") from None
     except KeyboardInterrupt:
         raise SystemExit("\nnew-session: stopped; no file written") from None
+
+
+LOCKS = {
+    "requirements.in": "requirements.txt",
+    "requirements-bootstrap.in": "requirements-bootstrap.txt",
+}
+
+
+@task(
+    help={
+        "upgrade": "move every package to its newest release (default: keep the locked versions)",
+        "upgrade_package": "move one package (and what it needs) to its newest release",
+    }
+)
+def lock(c: Context, upgrade: bool = False, upgrade_package: str = "") -> None:
+    """Remake requirements.txt and requirements-bootstrap.txt (hashed) from the .in files."""
+    # PyPI only, whatever pip is configured with on this machine: the hashes must be PyPI's.
+    env = {**os.environ, "PIP_CONFIG_FILE": os.devnull, "PIP_FIND_LINKS": "", "PIP_CONSTRAINT": ""}
+    env["CUSTOM_COMPILE_COMMAND"] = "make lock"
+    options = ["--upgrade"] if upgrade else []
+    options += ["--upgrade-package", upgrade_package] if upgrade_package else []
+    for source, target in LOCKS.items():
+        unsafe = ["--allow-unsafe"] if "bootstrap" in source else []  # pip and setuptools
+        command = [
+            PYTHON, "-m", "piptools", "compile", "--quiet", "--generate-hashes", "--strip-extras",
+            "--no-emit-index-url", "--no-emit-find-links", "--index-url", "https://pypi.org/simple",
+            *unsafe, *options, "--output-file", target, source,
+        ]  # fmt: skip
+        c.run(" ".join(map(shlex.quote, command)), env=env, pty=False)
+    print("Locked; run make setup to install, and commit the .in and .txt files together.")
 
 
 @task(help={"force": "replace a pre-commit hook we did not install (kept as a backup)"})
