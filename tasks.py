@@ -246,6 +246,7 @@ def new_session(
 LOCKS = {
     "requirements.in": "requirements.txt",
     "requirements-bootstrap.in": "requirements-bootstrap.txt",
+    "benchmarks/requirements.in": "benchmarks/requirements.txt",  # the peers' own venv
 }
 
 
@@ -256,7 +257,7 @@ LOCKS = {
     }
 )
 def lock(c: Context, upgrade: bool = False, upgrade_package: str = "") -> None:
-    """Remake requirements.txt and requirements-bootstrap.txt (hashed) from the .in files."""
+    """Remake the hashed lock files (requirements*.txt, benchmarks/) from the .in files."""
     # PyPI only, whatever pip is configured with on this machine: the hashes must be PyPI's.
     env = {**os.environ, "PIP_CONFIG_FILE": os.devnull, "PIP_FIND_LINKS": "", "PIP_CONSTRAINT": ""}
     env["CUSTOM_COMPILE_COMMAND"] = "make lock"

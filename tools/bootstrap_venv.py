@@ -24,6 +24,7 @@ import urllib.request
 import venv
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 # The wheel of the pip in requirements-bootstrap.txt (tests check that they agree).
 PIP_VERSION = "26.3"
 PIP_WHEEL_URL = (
@@ -100,13 +101,13 @@ def _pip(python: Path, *args: str) -> None:
     )
 
 
-def install(python: Path, bootstrap: Path, lock: Path, local: Path) -> None:
+def install(python: Path, bootstrap: Path, lock: Path, local: Path | None) -> None:
     """Install the three files into the venv of ``python``, in order."""
     print(f"bootstrap: installing {bootstrap} (pip, setuptools)", flush=True)
     _pip(python, "--require-hashes", "--requirement", str(bootstrap))
     print(f"bootstrap: installing {lock} (hash-checked)", flush=True)
     _pip(python, "--require-hashes", "--requirement", str(lock))
-    packages = local_packages(local)
+    packages = local_packages(local) if local is not None else []
     if packages:
         print(f"bootstrap: installing {local} (editable: {', '.join(packages)})", flush=True)
         _pip(python, "--no-deps", "--no-build-isolation", "--requirement", str(local))
@@ -115,10 +116,12 @@ def install(python: Path, bootstrap: Path, lock: Path, local: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Create the venv if needed and install the requirements into it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--venv", type=Path, default=Path(".venv"))
-    parser.add_argument("--bootstrap", type=Path, default=Path("requirements-bootstrap.txt"))
-    parser.add_argument("--requirements", type=Path, default=Path("requirements.txt"))
-    parser.add_argument("--local", type=Path, default=Path("requirements-local.txt"))
+    parser.add_argument("--venv", type=Path, default=ROOT / ".venv")
+    parser.add_argument("--bootstrap", type=Path, default=ROOT / "requirements-bootstrap.txt")
+    parser.add_argument("--requirements", type=Path, default=ROOT / "requirements.txt")
+    parser.add_argument(
+        "--local", type=Path, default=None, help="requirements-local.txt (default: none)"
+    )
     args = parser.parse_args(argv)
     try:
         python = create_venv(args.venv)

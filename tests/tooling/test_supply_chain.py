@@ -26,7 +26,7 @@ from tools.bootstrap_venv import (
 )
 from tools.build import PROJECT_ROOT
 
-LOCKS = ["requirements.txt", "requirements-bootstrap.txt"]
+LOCKS = ["requirements.txt", "requirements-bootstrap.txt", "benchmarks/requirements.txt"]
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+) \\$")
 
 
