@@ -183,6 +183,11 @@ def check(c: Context, content: str = "", staged: bool = False) -> None:
     else:
         from tools.staff.check import run_check
 
+        if content and not Path(content).is_dir():
+            raise SystemExit(
+                f"check: --content: {content!r}: no such folder; give the site's content "
+                "folder, e.g. --content content (or leave it out)"
+            )
         status = run_check(SETTINGS, Path(content) if content else None)
     if status:
         raise SystemExit(status)

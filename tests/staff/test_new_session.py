@@ -374,3 +374,17 @@ def test_compose_refuses_a_value_that_would_break_the_header() -> None:
 
     with pytest.raises(NewSessionError, match=r"^Title: 'a\\n\\nUID: x': contains a line break"):
         compose({"Title": "a\n\nUID: x", "UID": "real"})
+
+
+@pytest.mark.parametrize("command", ["new-session", "check"])
+def test_a_content_folder_that_does_not_exist_is_named_without_a_traceback(
+    tmp_path: Path, command: str
+) -> None:
+    missing = tmp_path / "no-such-content"
+    flags = ONLINE_FLAGS if command == "new-session" else []
+    run = invoke(command, "--content", str(missing), *flags)
+    assert run.status == 1
+    assert run.output.strip() == (
+        f"{command}: --content: {str(missing)!r}: no such folder; give the site's content "
+        "folder, e.g. --content content (or leave it out)"
+    )

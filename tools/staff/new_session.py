@@ -295,6 +295,11 @@ def run(
             f"missing {', '.join(missing_flags(given))} (there is no terminal to ask on); "
             "give every answer as a flag (invoke --help new-session lists them)"
         )
+    if content is not None and not content.is_dir():
+        raise NewSessionError(
+            f"--content: {str(content)!r}: no such folder; give the site's content folder, "
+            "e.g. --content content (or leave it out)"
+        )
     site = read_content(settings_file, content)
     config = site.session_config
     if config is None:
