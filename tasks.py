@@ -25,6 +25,12 @@ if str(ROOT / "plugins") not in sys.path:
 def _build(settings_file: Path = SETTINGS, output: Path = OUTPUT) -> None:
     from tools.build import BuildError, build_site
 
+    if not settings_file.is_file():
+        raise SystemExit(
+            f"build: --settings: {settings_file.name!r}: no such settings file in {ROOT}; use "
+            "pelicanconf.py (local) or publishconf.py (published)"
+        )
+
     try:
         build_site(output, settings_file=settings_file)
     except BuildError as error:

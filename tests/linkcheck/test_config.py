@@ -197,3 +197,24 @@ def test_checking_a_folder_that_was_never_built_says_so(tmp_path: Path) -> None:
         2,
         f"linkcheck: no built site at {missing}: build it first\n",
     )
+
+
+@pytest.mark.parametrize("build", [True, False], ids=["build", "no-build"])
+def test_make_linkcheck_with_a_settings_file_that_does_not_exist(build: bool) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tools.build import PROJECT_ROOT
+
+    invoke = Path(sys.executable).with_name("invoke")
+    command = [str(invoke), "linkcheck", "--offline", "--settings", "no-such-conf.py"]
+    result = subprocess.run(
+        [*command, *([] if build else ["--no-build"])],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "no-such-conf.py" in result.stderr and "Traceback" not in result.stderr
