@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import queue
 import re
 import resource
 import shutil
@@ -17,6 +18,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,17 +64,19 @@ def _start(output: Path, content: Path, **env: str) -> subprocess.Popen[str]:
 def _wait_for(stream, pattern: str, timeout: float = 120) -> str:
     """Read lines from ``stream`` until one matches ``pattern``; return it."""
     found: list[str] = []
+    seen: list[str] = []
 
     def read() -> None:
         for line in stream:
             if re.search(pattern, line):
                 found.append(line)
                 return
+            seen.append(line)
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     reader.join(timeout)
-    assert found, f"no line matching {pattern!r} within {timeout} s"
+    assert found, f"no line matching {pattern!r} within {timeout} s; read: {''.join(seen)}"
     return found[0]
 
 
@@ -246,6 +250,42 @@ def test_a_full_disk_while_serve_writes_changed_files_leaves_the_served_site_who
         assert b"<p>Edited.</p>" in (output / "index.html").read_bytes()
 
 
+class Lines:
+    """Every line a process prints, read by one thread, waited for by pattern."""
+
+    def __init__(self, stream) -> None:
+        self._lines: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self._lines.put(line)
+
+    def wait_for(self, pattern: str, timeout: float = 120) -> str | None:
+        """The next line matching ``pattern`` within ``timeout`` s, else None."""
+        end = time.monotonic() + timeout
+        while (left := end - time.monotonic()) > 0:
+            try:
+                line = self._lines.get(timeout=left)
+            except queue.Empty:
+                break
+            self.seen.append(line)
+            if re.search(pattern, line):
+                return line
+        return None
+
+
+def _edit_until_seen(lines: Lines, path: Path, text: str) -> None:
+    """Replace ``path`` until the server says it saw the change (its watcher starts just
+    after it prints its address, so a change made at once can come too early)."""
+    for _ in range(30):
+        _replace(path, text)
+        if lines.wait_for(rf"^serve: changed .*{re.escape(path.name)}", timeout=1.0):
+            return
+    pytest.fail(f"the server never saw the change; it printed: {''.join(lines.seen)}")
+
+
 def _replace(path: Path, text: str) -> None:
     """Change ``path`` in one step (as editors save), so the watcher never sees half of it."""
     temporary = path.parents[2] / f".{path.name}.new"  # outside the watched folders
@@ -290,9 +330,11 @@ def serve_process(
         stderr=subprocess.STDOUT,
         text=True,
     )
-    line = _wait_for(process.stdout, r"^serve: http://")
+    lines = Lines(process.stdout)
+    line = lines.wait_for(r"^serve: http://")
+    assert line, "".join(lines.seen)
     base = line.split()[1].rstrip("/")
-    yield process, root, root / "output", base
+    yield process, lines, root, base
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(20)
@@ -302,27 +344,29 @@ def serve_process(
 
 @pytest.mark.parametrize("serve_process", ["memory", "swap"], indirect=True)
 def test_serve_survives_a_write_that_fails_and_keeps_serving_the_whole_old_site(
-    serve_process: tuple[subprocess.Popen[str], Path, Path, str],
+    serve_process: tuple[subprocess.Popen[str], Lines, Path, str],
 ) -> None:
     """A file-size limit set on the running server makes its next rebuild's big write fail
     (EFBIG; Python ignores SIGXFSZ), as a full disk would: the rebuild fails, the old site is
     still served whole, and the server goes on to the next rebuild."""
-    process, root, output, base = serve_process
+    process, lines, root, base = serve_process
+    output = root / "output"
     before = tree_digest(output)
     largest = max(p.stat().st_size for p in output.rglob("*") if p.is_file())
     limit = largest * 2 + 65536
     resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
     about = root / "content" / "pages" / "about.md"
     original = about.read_text("utf-8")
-    _replace(about, original + "\n" + ("A long paragraph of sample text. " * 20) * 1000)
-    _wait_for(process.stdout, r"^serve: build failed, still serving the previous site")
-    problem = _wait_for(process.stdout, r"^  error: ")
-    assert "could not write the site" in problem and "File too large" in problem
+    _edit_until_seen(lines, about, original + "\n" + ("A long paragraph of text. " * 20) * 1000)
+    failed = lines.wait_for(r"^serve: (build failed, still serving the previous site|rebuilt)")
+    assert failed and "build failed" in failed, "".join(lines.seen)
+    problem = lines.wait_for(r"^  error: ")
+    assert problem and "could not write the site" in problem and "File too large" in problem
     assert process.poll() is None  # still running
     assert tree_digest(output) == before
     assert b"A long paragraph" not in _fetch(f"{base}/about/")
-    _replace(about, original + f"\n{MARK}\n")
-    _wait_for(process.stdout, r"^serve: rebuilt in ")
+    _edit_until_seen(lines, about, original + f"\n{MARK}\n")
+    assert lines.wait_for(r"^serve: rebuilt in "), "".join(lines.seen)
     assert MARK.encode() in _fetch(f"{base}/about/")
     assert _leftovers(output) == []
 
