@@ -204,16 +204,21 @@ def _build_locked(
 
 
 def write_problem(error: OSError) -> str:
-    """The build problem for a failed write or rename: what, where, and what to do."""
+    """The build problem for a file operation that failed: what, where, and what to do."""
     where = f" ({error.filename})" if error.filename else ""
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return (
             f"error: the disk is full{where}: {error.strerror}; free some space and build "
             "again (the previous site is unchanged)"
         )
+    if error.errno in (errno.EFBIG, errno.EROFS):
+        return (
+            f"error: could not write the site{where}: {error.strerror}; check the folder's "
+            "file system and limits, then build again (the previous site is unchanged)"
+        )
     return (
-        f"error: could not write the site{where}: {error.strerror or error}; check the "
-        "folder's permissions and free space, then build again (the previous site is unchanged)"
+        f"error: a file could not be read or written{where}: {error.strerror or error}; "
+        "check its permissions, then build again (the previous site is unchanged)"
     )
 
 
