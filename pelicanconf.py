@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+_project = Path(__file__).resolve().parent
+for _folder in (_project, _project / "plugins"):  # tools.linkcheck, below
+    if str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
+
+from pelican.plugins.info_sessions.zones import use_pinned_tzdata  # noqa: E402
+
+from tools.linkcheck.config import load_config  # noqa: E402
+
+# Time zones come from the pinned tzdata package only, never from this machine's zone files,
+# so two machines build the same times (before ZoneInfo(TIMEZONE) below; the content_guard
+# plugin pins it again for every build, with the info-sessions plugin's zones module).
+use_pinned_tzdata()
 
 SITENAME = "Healthcare Quality Graduate Programs"
 SITE_TAGLINE = "Graduate programs in healthcare quality, safety and clinical operations"
@@ -25,18 +41,41 @@ SITE_ABSOLUTE_URL = os.environ.get("SITE_ABSOLUTE_URL", "http://127.0.0.1:8000")
 # One setting, overridable with the SITE_TODAY environment variable (YYYY-MM-DD).
 SITE_TODAY = os.environ.get("SITE_TODAY") or datetime.now(ZoneInfo(TIMEZONE)).date().isoformat()
 
+# The People page groups the people quoted by who they are, in this order: {id: heading}.
+# Each quote file names its group's id in `Group:`.
+PROGRAMS_PEOPLE_GROUPS = {
+    "program-leaders": "Program leaders",
+    "school-leaders": "School leaders",
+    "participants": "Participants",
+    "bmj-health-foundation": "The BMJ and the Health Foundation",
+    "patient-partners": "Patient partners",
+}
+
 PATH = "content"
 THEME = "theme"
 # Our site-only plugins live in plugins/; info_sessions is an installed package (its own
 # project in plugins/info_sessions/, installed in editable mode by `make setup`), which
 # Pelican finds as the namespace plugin pelican.plugins.info_sessions.
 PLUGIN_PATHS = ["plugins"]
-# safe_markdown: raw HTML in content shows as text; javascript:/data: links fail the build.
-PLUGINS = ["safe_markdown", "theme_helpers", "site_files", "programs", "info_sessions"]
+# content_guard: the build reads only content/ and writes only the output folder; zones come
+# from tzdata. safe_markdown: raw HTML shows as text; unsafe links and attributes fail the build.
+# news: a news item shows only a date its source gives (see plugins/news/dates.py).
+PLUGINS = [
+    "content_guard",
+    "safe_markdown",
+    "theme_helpers",
+    "site_files",
+    "news",
+    "programs",
+    "info_sessions",
+]
 
 # News are Pelican articles; About is a page. Programs, quotes and sessions are read by our
 # plugins from their own folders.
 ARTICLE_PATHS = ["news"]
+# A news item dated in the future is still published: whether a date has come is decided by
+# SITE_TODAY, never by the build machine's clock.
+WITH_FUTURE_DATES = True
 PAGE_PATHS = ["pages"]
 STATIC_PATHS: list[str] = []
 ARTICLE_URL = "news/{slug}/"
@@ -76,6 +115,15 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+# http:// links in content are allowed only where linkcheck.toml's ignore list allows the URL.
+SAFE_MARKDOWN_HTTP_ALLOWED = [
+    {
+        "url": entry.url,
+        "pattern": entry.pattern,
+        "expires": entry.expires.isoformat() if entry.expires else None,
+    }
+    for entry in load_config(_project / "linkcheck.toml").ignore.entries
+]
 # Autoescape everything; templates mark rendered Markdown as safe explicitly.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

@@ -7,13 +7,13 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # pelicanconf.py beside us
 from pelicanconf import *
+from tools.publish import PublishError, check_site_url
 
-SITEURL = os.environ.get("SITE_URL", "").rstrip("/")
-if not SITEURL.startswith("https://"):
-    raise SystemExit(
-        "publishconf.py: SITE_URL must be the https address the site is published at, "
-        f"got {SITEURL!r}. Example: SITE_URL=https://example.org make publish"
-    )
+# https only, no user:password@, query or fragment, a valid host and port (tools/publish.py).
+try:
+    SITEURL = check_site_url(os.environ.get("SITE_URL", ""))
+except PublishError as error:
+    raise SystemExit(f"publishconf.py: {str(error).removeprefix('publish: ')}") from None
 SITE_ABSOLUTE_URL = SITEURL
 INFO_SESSIONS_SITE_URL = SITEURL
 FEED_DOMAIN = SITEURL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -24,6 +25,12 @@ if str(ROOT / "plugins") not in sys.path:
 
 def _build(settings_file: Path = SETTINGS, output: Path = OUTPUT) -> None:
     from tools.build import BuildError, build_site
+
+    if not settings_file.is_file():
+        raise SystemExit(
+            f"build: --settings: {settings_file.name!r}: no such settings file in {ROOT}; use "
+            "pelicanconf.py (local) or publishconf.py (published)"
+        )
 
     try:
         build_site(output, settings_file=settings_file)
@@ -71,16 +78,25 @@ def serve(c: Context, port: int = PORT) -> None:
 )
 def publish(c: Context, target: str = "github-pages", push: bool = True) -> None:
     """Build with publishconf.py (needs SITE_URL=https://...) and publish output/."""
-    from tools.publish import PublishError, publish_to_github_pages, publish_with_rsync
+    from tools.publish import (
+        PublishError,
+        check_rsync_target,
+        check_site_url,
+        publish_to_github_pages,
+        publish_with_rsync,
+    )
 
-    _build(PUBLISH_SETTINGS)
-    try:
+    try:  # every input is checked before anything is built or sent
+        check_site_url(os.environ.get("SITE_URL", ""))
+        if target == "rsync":
+            rsync_target = check_rsync_target(os.environ.get("PUBLISH_RSYNC_TARGET", ""))
+        elif target != "github-pages":
+            raise PublishError(f"publish: unknown target {target!r}; use github-pages or rsync")
+        _build(PUBLISH_SETTINGS)
         if target == "github-pages":
             publish_to_github_pages(OUTPUT, ROOT, push=push)
-        elif target == "rsync":
-            publish_with_rsync(OUTPUT, os.environ.get("PUBLISH_RSYNC_TARGET", ""))
         else:
-            raise PublishError(f"publish: unknown target {target!r}; use github-pages or rsync")
+            publish_with_rsync(OUTPUT, rsync_target)
     except PublishError as error:
         raise SystemExit(str(error)) from None
     print(f"Published {OUTPUT} to {target}")
@@ -119,11 +135,11 @@ def linkcheck(
     c: Context, build: bool = True, settings: str = "pelicanconf.py", offline: bool = False
 ) -> None:
     """Build output/, check every link (external ones live, cached), report; fail if any broke."""
-    from tools.linkcheck.cli import run
+    from tools.linkcheck.cli import run_or_explain
 
     if build:
         _build(ROOT / settings)
-    status = run(OUTPUT, settings_file=ROOT / settings, live=not offline)
+    status = run_or_explain(OUTPUT, settings_file=ROOT / settings, live=not offline)
     if status:
         raise SystemExit(status)
 
@@ -156,12 +172,30 @@ def bench_quick(c: Context, args: str = "") -> None:
     c.run(f"{PYTHON} {ROOT / 'benchmarks' / 'run.py'} --quick {args}", pty=False)
 
 
-@task(help={"content": "content folder to check (default: content/)"})
-def check(c: Context, content: str = "") -> None:
+@task(
+    help={
+        "content": "content folder to check (default: content/)",
+        "staged": "check the files staged for commit (git's index), as the pre-commit hook does",
+    }
+)
+def check(c: Context, content: str = "", staged: bool = False) -> None:
     """Check all content without building: every error and warning, with file and line."""
-    from tools.staff.check import run_check
+    if staged:
+        from tools.staff.hooks import HookError, check_staged
 
-    status = run_check(SETTINGS, Path(content) if content else None)
+        try:
+            status = check_staged(ROOT)
+        except HookError as error:
+            raise SystemExit(f"check: {error}") from None
+    else:
+        from tools.staff.check import run_check
+
+        if content and not Path(content).is_dir():
+            raise SystemExit(
+                f"check: --content: {content!r}: no such folder; give the site's content "
+                "folder, e.g. --content content (or leave it out)"
+            )
+        status = run_check(SETTINGS, Path(content) if content else None)
     if status:
         raise SystemExit(status)
 
@@ -219,6 +253,37 @@ def new_session(
         raise SystemExit(f"new-session: {error}") from None
     except KeyboardInterrupt:
         raise SystemExit("\nnew-session: stopped; no file written") from None
+
+
+LOCKS = {
+    "requirements.in": "requirements.txt",
+    "requirements-bootstrap.in": "requirements-bootstrap.txt",
+    "benchmarks/requirements.in": "benchmarks/requirements.txt",  # the peers' own venv
+}
+
+
+@task(
+    help={
+        "upgrade": "move every package to its newest release (default: keep the locked versions)",
+        "upgrade_package": "move one package (and what it needs) to its newest release",
+    }
+)
+def lock(c: Context, upgrade: bool = False, upgrade_package: str = "") -> None:
+    """Remake the hashed lock files (requirements*.txt, benchmarks/) from the .in files."""
+    # PyPI only, whatever pip is configured with on this machine: the hashes must be PyPI's.
+    env = {**os.environ, "PIP_CONFIG_FILE": os.devnull, "PIP_FIND_LINKS": "", "PIP_CONSTRAINT": ""}
+    env["CUSTOM_COMPILE_COMMAND"] = "make lock"
+    options = ["--upgrade"] if upgrade else []
+    options += ["--upgrade-package", upgrade_package] if upgrade_package else []
+    for source, target in LOCKS.items():
+        unsafe = ["--allow-unsafe"] if "bootstrap" in source else []  # pip and setuptools
+        command = [
+            PYTHON, "-m", "piptools", "compile", "--quiet", "--generate-hashes", "--strip-extras",
+            "--no-emit-index-url", "--no-emit-find-links", "--index-url", "https://pypi.org/simple",
+            *unsafe, *options, "--output-file", target, source,
+        ]  # fmt: skip
+        c.run(" ".join(map(shlex.quote, command)), env=env, pty=False)
+    print("Locked; run make setup to install, and commit the .in and .txt files together.")
 
 
 @task(help={"force": "replace a pre-commit hook we did not install (kept as a backup)"})

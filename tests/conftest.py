@@ -7,9 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pelican.plugins.info_sessions.zones import use_pinned_tzdata
 
+from tests.feeds.checks import assert_sound_feeds
 from tests.realsite import TEST_TODAY, real_site_output
 from tools.build import PROJECT_ROOT, build_site, site_today
+
+# Zones from the pinned tzdata for the whole test session, as every build does (pelicanconf.py):
+# a zone a test module makes at import is then the same object the builds make.
+use_pinned_tzdata()
 
 CONTENT = PROJECT_ROOT / "content"
 SOURCES = PROJECT_ROOT / "sources"
@@ -48,7 +54,8 @@ def build(tmp_path: Path) -> BuildFn:
     """Build a site from a content folder (default: a copy of the real content).
 
     Call it as ``build(content=path, today="2026-01-01", output=path, **settings)``; it
-    returns the output folder or raises ``tools.build.BuildError``.
+    returns the output folder or raises ``tools.build.BuildError``. Every .ics file it
+    builds is checked line by line (tests/feeds/checks.py).
     """
 
     def _build(
@@ -63,6 +70,7 @@ def build(tmp_path: Path) -> BuildFn:
         if content is not None:
             overrides["PATH"] = str(content)
         build_site(output, overrides=overrides)
+        assert_sound_feeds(output)  # every feed any test builds: no line break inside a line
         return output
 
     return _build

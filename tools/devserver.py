@@ -22,6 +22,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 RELOAD_PATH = "/__livereload"
+# Longest request target served; a longer one is answered 414 (no page has such an address).
+MAX_TARGET = 2048
+# Connections the system queues before the server accepts them (socketserver's default is 5;
+# a burst larger than the queue waits for TCP's one-second retry, so a page with its assets
+# and a few tabs reloading at once must fit). Linux caps it at net.core.somaxconn.
+LISTEN_BACKLOG = 1024
 RELOAD_SNIPPET = (
     b'<script>new EventSource("/__livereload").onmessage = () => location.reload();</script>'
 )
@@ -39,6 +45,7 @@ WATCHED = ("content", "theme", "plugins", "pelicanconf.py")
 # containers often give /dev/shm only 64 MB.
 SHARED_MEMORY = Path("/dev/shm")
 SCRATCH_MIN_FREE = 512 * 1024 * 1024
+SCRATCH_PREFIX = "hq-serve-"  # then the pid of the serving process
 
 
 class ReloadBroadcaster:
@@ -78,8 +85,54 @@ class DevRequestHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: rebuild messages matter more than request logs."""
 
+    def _refused(self) -> bool:
+        """Answer, without content, a request this server must not serve; True if it did.
+
+        Only its own names are served: ``Host: 127.0.0.1:<port>`` or ``localhost:<port>``
+        (or without the port). Any other Host is a page elsewhere that got a browser to
+        reach this server under its own name (DNS rebinding): 421. A request target longer
+        than MAX_TARGET: 414.
+        """
+        if len(self.path) > MAX_TARGET:
+            self._bare(HTTPStatus.REQUEST_URI_TOO_LONG)
+            return True
+        port = self.server.server_address[1]
+        host = (self.headers.get("Host") or "").strip().lower()
+        allowed = {"127.0.0.1", "localhost", f"127.0.0.1:{port}", f"localhost:{port}"}
+        if host not in allowed:
+            self._bare(HTTPStatus.MISDIRECTED_REQUEST)
+            return True
+        return False
+
+    def _bare(self, status: HTTPStatus) -> None:
+        """An answer with a status and no content; the connection is closed after it."""
+        self.close_connection = True
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.send_header("Connection", "close")
+        self.end_headers()
+
+    def do_HEAD(self) -> None:
+        """As the standard handler, for the hosts and addresses this server serves."""
+        if self._refused():
+            return
+        try:
+            super().do_HEAD()
+        except (OSError, ValueError):  # a name too long for the system, a NUL byte
+            self._bare(HTTPStatus.NOT_FOUND)
+
     def do_GET(self) -> None:
         """Serve the event stream, an HTML page with the reload script, or a file."""
+        if self._refused():
+            return
+        try:
+            self._get()
+        except (OSError, ValueError) as error:  # a name too long for the system, a NUL byte
+            if isinstance(error, (BrokenPipeError, ConnectionResetError)):
+                return  # the browser went away
+            self._bare(HTTPStatus.NOT_FOUND)
+
+    def _get(self) -> None:
         if self.path == RELOAD_PATH:
             self._stream_reloads()
             return
@@ -127,14 +180,26 @@ class DevRequestHandler(SimpleHTTPRequestHandler):
             return
 
 
+class DevServer(ThreadingHTTPServer):
+    """A thread per request, a deep listen queue, and no traceback for a client's mistake."""
+
+    daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """One line, not a traceback, for a request that failed; a browser that went away
+        mid-answer is not news."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (BrokenPipeError, ConnectionResetError)):
+            print(f"serve: a request from {client_address} failed: {error!r}", file=sys.stderr)
+
+
 def make_server(
     output: Path, host: str, port: int, broadcaster: ReloadBroadcaster
 ) -> ThreadingHTTPServer:
     """An HTTP server for ``output`` (resolved on every request, so swapped builds show)."""
     handler = type("Handler", (DevRequestHandler,), {"broadcaster": broadcaster})
-    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(output)))
-    server.daemon_threads = True
-    return server
+    return DevServer((host, port), functools.partial(handler, directory=str(output)))
 
 
 def watch_and_rebuild(
@@ -153,6 +218,26 @@ def watch_and_rebuild(
             print("serve: plugin code changed; restart make serve to load it")
         if rebuild():
             broadcaster.announce()
+
+
+def remove_stale_scratch(parent: Path) -> None:
+    """Remove the memory folders of `make serve` processes that no longer run (killed ones
+    cannot remove their own)."""
+    for folder in parent.glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or _running(int(pid)) or folder.stat().st_uid != os.getuid():
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # another user's process, alive
+    return True
 
 
 def has_room_for_builds(folder: Path) -> bool:
@@ -192,7 +277,10 @@ class Rebuilder:
         self.overrides = dict(overrides or {})
         self.kept = KeptBetweenBuilds()
         if scratch_parent is not None and has_room_for_builds(scratch_parent):
-            self.kept.scratch = Path(tempfile.mkdtemp(prefix="hq-serve-", dir=scratch_parent))
+            remove_stale_scratch(scratch_parent)
+            self.kept.scratch = Path(
+                tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=scratch_parent)
+            )
 
     @property
     def scratch(self) -> Path | None:
@@ -224,9 +312,17 @@ class Rebuilder:
                 kept=self.kept,
             )
         except BuildError as error:
-            count = len(error.problems)
+            problems = error.problems
+        except OSError as error:  # a write outside the build's own steps: still a failure
+            from tools.build import write_problem
+
+            problems = [write_problem(error)]
+        else:
+            problems = []
+        if problems:
+            count = len(problems)
             print(f"serve: build failed, still serving the previous site ({count} problem(s)):")
-            for problem in error.problems:
+            for problem in problems:
                 print(f"  {problem}")
             return False
         took = time.perf_counter() - started
@@ -237,9 +333,12 @@ class Rebuilder:
         return True
 
 
-def serve_forever(root: Path, output: Path, host: str, port: int) -> None:
-    """Build, serve and rebuild on change until interrupted."""
-    rebuild = Rebuilder(output, root / "pelicanconf.py")
+def serve_forever(
+    root: Path, output: Path, host: str, port: int, scratch_parent: Path | None = SHARED_MEMORY
+) -> None:
+    """Build, serve and rebuild on change until interrupted (``scratch_parent``: see
+    Rebuilder)."""
+    rebuild = Rebuilder(output, root / "pelicanconf.py", scratch_parent=scratch_parent)
     # Stopped by a signal (a process manager, `timeout`): unwind so the memory folder goes.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
@@ -248,6 +347,7 @@ def serve_forever(root: Path, output: Path, host: str, port: int) -> None:
         broadcaster = ReloadBroadcaster()
         server = make_server(output, host, port, broadcaster)
         threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.server_address[1]  # the one the system chose, when asked for port 0
         print(f"serve: http://{host}:{port}/ (Ctrl+C to stop); watching {', '.join(WATCHED)}")
         try:
             watch_and_rebuild([root / name for name in WATCHED], rebuild, broadcaster)

@@ -1,10 +1,11 @@
 """Screenshots of the site for people who look rather than read: `invoke screenshots`.
 
 Builds the site into a temporary folder, serves it on 127.0.0.1 and saves desktop (1280 px)
-and mobile (390 px) PNGs of the home page, a program, the sessions list, the month view and a
-session page into docs/screenshots/ as ``<page>-<desktop|mobile>.png``. The program is the
-first on the programs page and the session the next one on the home page, so nothing here names
-content. README shows home-desktop.png and session-mobile.png (the only two committed).
+and mobile (390 px) PNGs of the home page, the comparison, a program, the sessions list, the
+month view and a session page into docs/screenshots/ as ``<page>-<desktop|mobile>.png``. The
+program is the first on the programs page and the session the next one on the home page, so
+nothing here names content. README shows (and .gitignore keeps) home, compare and program at
+both widths, and the month view and a session page at 390 px.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ VIEWPORTS = {"desktop": DESKTOP, "mobile": MOBILE}
 # Name -> (page that lists it, CSS selector of the link to follow), or a fixed address.
 PAGES: dict[str, str | tuple[str, str]] = {
     "home": "/",
+    "compare": "/programs/compare/",
     "program": ("/programs/", "main h2 a[href^='/programs/'], main h3 a[href^='/programs/']"),
     "sessions": "/sessions/",
-    "month": "/sessions/calendar/",
+    # Next month rather than this one, which may have no session left to show.
+    "month": ("/sessions/calendar/", "main a[rel='next']"),
     # The home page lists only sessions that take place: its first is the next one.
     "session": ("/", "main li h3 a[href^='/sessions/']"),
 }

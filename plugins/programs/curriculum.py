@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pelican.plugins.info_sessions.headers import decode
+from pelican.plugins.info_sessions.paths import ContentPathError, read_content_bytes
 from pelican.plugins.info_sessions.problems import ContentError, Problem
 
 from programs.tomlfile import toml_problem
@@ -55,17 +56,32 @@ class Term:
 
 
 @dataclass(frozen=True)
+class CreditDifference:
+    """A course that a schedule gives other credits than the course list does."""
+
+    course: Course
+    scheduled: int  # its credits over the whole schedule (0: the schedule leaves it out)
+
+
+@dataclass(frozen=True)
 class Schedule:
     """A study option (full-time or part-time) as a sequence of terms."""
 
     id: str
     title: str
     terms: tuple[Term, ...]
+    required: int  # the credits the program requires (the curriculum's required_credits)
+    differences: tuple[CreditDifference, ...] = ()
 
     @property
     def credits(self) -> int:
         """Credits over the whole schedule."""
         return sum(term.credits for term in self.terms)
+
+    @property
+    def mismatch(self) -> bool:
+        """Whether the schedule adds up to other than the credits the program requires."""
+        return self.credits != self.required
 
     @property
     def years(self) -> list[tuple[int | None, list[Term]]]:
@@ -79,11 +95,17 @@ class Curriculum:
 
     courses: tuple[Course, ...]
     schedules: tuple[Schedule, ...]
+    required_credits: int  # as the source states it; the course list's total when not given
 
     @property
     def credits(self) -> int:
         """Credits of all core courses."""
         return sum(course.credits for course in self.courses)
+
+    @property
+    def mismatch(self) -> bool:
+        """Whether the course list adds up to other than the credits the program requires."""
+        return self.credits != self.required_credits
 
 
 class _Problems:
@@ -114,6 +136,38 @@ class _Problems:
         return value
 
 
+def _differences(
+    courses: dict[str, Course], terms: tuple[Term, ...]
+) -> tuple[CreditDifference, ...]:
+    """The courses whose credits over ``terms`` are not those of the course list."""
+    scheduled = dict.fromkeys(courses, 0)
+    for term in terms:
+        for entry in term.entries:
+            scheduled[entry.course.id] += entry.credits
+    return tuple(
+        CreditDifference(course=course, scheduled=scheduled[course.id])
+        for course in courses.values()
+        if scheduled[course.id] != course.credits
+    )
+
+
+def _required_credits(data: dict[str, Any], problems: _Problems) -> int | None:
+    """``required_credits`` as the file gives it; None when it leaves it out (or is wrong)."""
+    required = data.get("required_credits")
+    if required is not None and (
+        not isinstance(required, int) or isinstance(required, bool) or required <= 0
+    ):
+        problems.add(
+            "",
+            "required_credits",
+            required,
+            "must be a positive whole number (the credits the source says the program "
+            "requires), or left out",
+        )
+        return None
+    return required
+
+
 def _courses(data: dict[str, Any], problems: _Problems) -> dict[str, Course]:
     courses: dict[str, Course] = {}
     for index, raw in enumerate(data.get("courses", [])):
@@ -139,11 +193,12 @@ def _term(where: str, raw: dict[str, Any], courses: dict[str, Course], problems:
         entry_where = f"{where}.entries[{index}]"
         course_id = problems.text(entry_where, raw_entry, "course")
         course = courses.get(course_id)
-        if course is None and course_id:
-            known = ", ".join(sorted(courses))
-            problems.add(
-                entry_where, "course", course_id, f"no course has this id; use one of: {known}"
-            )
+        if course is None:  # a missing id is reported already
+            if course_id:
+                known = ", ".join(sorted(courses))
+                problems.add(
+                    entry_where, "course", course_id, f"no course has this id; use one of: {known}"
+                )
             continue
         entries.append(
             ScheduleEntry(
@@ -168,7 +223,10 @@ def parse_curriculum(data: dict[str, Any], path: str) -> Curriculum:
     """Turn parsed TOML into a :class:`Curriculum`, or raise ContentError listing every
     problem."""
     problems = _Problems(path)
+    required = _required_credits(data, problems)
     courses = _courses(data, problems)
+    if required is None:
+        required = sum(course.credits for course in courses.values())
     schedules = []
     for s_index, raw_schedule in enumerate(data.get("schedules", [])):
         where = f"schedules[{s_index}]"
@@ -181,21 +239,24 @@ def parse_curriculum(data: dict[str, Any], path: str) -> Curriculum:
                 id=problems.text(where, raw_schedule, "id"),
                 title=problems.text(where, raw_schedule, "title"),
                 terms=terms,
+                required=required,
+                differences=_differences(courses, terms),
             )
         )
     if problems.found:
         raise ContentError(problems.found)
-    return Curriculum(courses=tuple(courses.values()), schedules=tuple(schedules))
+    return Curriculum(
+        courses=tuple(courses.values()), schedules=tuple(schedules), required_credits=required
+    )
 
 
-def load_curriculum(path: Path, display_path: str) -> Curriculum:
-    """Read and parse a curriculum TOML file; raise ContentError with every problem."""
+def load_curriculum(content_path: str, path: Path, display_path: str) -> Curriculum:
+    """Read and parse a curriculum TOML file (a regular file inside ``content_path``); raise
+    ContentError with every problem."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError as error:
-        problem = Problem(
-            display_path, "(file)", None, "not found; check the Curriculum line of the program"
-        )
+        data = read_content_bytes(content_path, str(path))
+    except ContentPathError as error:
+        problem = Problem(display_path, "(file)", path.name, str(error))
         raise ContentError([problem]) from error
     text, problem = decode(data, display_path)
     if problem is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 import tomllib
@@ -10,15 +11,21 @@ from typing import Any
 
 from markupsafe import Markup
 from pelican.generators import Generator
-from pelican.plugins.info_sessions.headers import Header, HeaderReader, decode, shown_path
+from pelican.plugins.info_sessions.headers import Header, HeaderReader, decode
 from pelican.plugins.info_sessions.jsonld import jsonld_script_text
+from pelican.plugins.info_sessions.paths import ContentPathError, read_content_bytes, shown_path
 from pelican.plugins.info_sessions.problems import ContentError, Problem, raise_recorded, record
 from pelican.plugins.info_sessions.programs import provide
 
+from programs.compare import comparison
+from programs.contacts import read_contacts
 from programs.curriculum import load_curriculum
+from programs.facts import Place, card_facts, facts_for, program_facts
+from programs.labels import program_label
 from programs.model import (
     PROGRAM_FIELDS,
     QUOTE_FIELDS,
+    PeopleGroup,
     Program,
     ProgramReader,
     Quote,
@@ -65,6 +72,25 @@ def _split_slugs(value: str) -> list[str]:
     return [slug.strip() for slug in value.split(",") if slug.strip()]
 
 
+def _is_file_name(name: str, suffix: str) -> bool:
+    """True for a plain file name ending in ``suffix``: no folder, no '..', not hidden."""
+    return (
+        name.endswith(suffix)
+        and not name.startswith(".")
+        and os.path.basename(name) == name
+        and "\\" not in name
+    )
+
+
+def _group_hint(group: str, groups: dict[str, str]) -> str:
+    """How to fix a quote's unknown `Group:` value."""
+    guess = difflib.get_close_matches(group, list(groups), n=1)
+    if guess:
+        return f"did you mean {guess[0]!r}?"
+    known = f"use one of: {', '.join(groups)}, or " if groups else ""
+    return f"{known}declare the group in PROGRAMS_PEOPLE_GROUPS (pelicanconf.py)"
+
+
 def program_jsonld(program: Program, site_url: str) -> Markup:
     """schema.org EducationalOccupationalProgram for a program page, safe inside <script>."""
     data: dict[str, Any] = {
@@ -82,7 +108,7 @@ def program_jsonld(program: Program, site_url: str) -> Markup:
     if program.metadata.get("requirements"):
         data["programPrerequisites"] = program.metadata["requirements"]
     if program.curriculum is not None:
-        data["numberOfCredits"] = program.curriculum.credits
+        data["numberOfCredits"] = program.curriculum.required_credits
     return jsonld_script_text(data)
 
 
@@ -98,6 +124,7 @@ class ProgramsGenerator(Generator):
         self.headers: dict[str, Header] = {}  # source path -> the file's header
         self.programs: list[Program] = []
         self.quotes: list[Quote] = []
+        self.people_groups: list[PeopleGroup] = []
         self.figures: dict[str, Any] = {}
 
     # -- reading -----------------------------------------------------------------------
@@ -134,32 +161,73 @@ class ProgramsGenerator(Generator):
             problems.extend(required_problems(header, PROGRAM_FIELDS))
             program.order = _order(header, problems)
             program.short_name = program.metadata.get("short-name", "")
+            program.label = program_label(
+                getattr(program, "title", ""), program.metadata.get("label", ""), program.short_name
+            )
             program.description = _plain(getattr(program, "summary", ""))
-            program.facts = [
-                (field.label, program.metadata[field.key])
-                for field in PROGRAM_FIELDS
-                if field.label and program.metadata.get(field.key)
-            ]
-            program.curriculum = None
-            if program.metadata.get("curriculum"):
-                file = Path(program.source_path).parent / program.metadata["curriculum"]
-                try:
-                    program.curriculum = load_curriculum(
-                        file,
-                        os.path.join(os.path.dirname(header.path), program.metadata["curriculum"]),
-                    )
-                except ContentError as error:
-                    problems.extend(error.problems)
+            program.contacts, contact_problems = read_contacts(header, program.metadata)
+            problems.extend(contact_problems)
+            program.curriculum = self._curriculum(program, header, problems)
+            program.curriculum_url = program.curriculum_save_as = ""
+            if program.curriculum is not None and getattr(program, "slug", ""):
+                program.curriculum_url = self.settings["PROGRAMS_CURRICULUM_URL"].format(
+                    slug=program.slug
+                )
+                program.curriculum_save_as = self.settings["PROGRAMS_CURRICULUM_SAVE_AS"].format(
+                    slug=program.slug
+                )
             program.quotes = []
             self.add_source_path(program)
             self.programs.append(program)
         # A file without Title or Slug has no slug; its problems are reported already.
         self.programs.sort(key=lambda p: (p.order, getattr(p, "slug", "")))
+        self._check_slugs(problems)
+
+    def _curriculum(self, program: Program, header: Header, problems: list[Problem]) -> Any:
+        """The program's curriculum file read, or None (without one, or with problems)."""
+        name = program.metadata.get("curriculum", "")
+        if not name:
+            return None
+        if not _is_file_name(name, ".toml"):
+            problems.append(
+                Problem(
+                    header.path,
+                    "Curriculum",
+                    name,
+                    "must be the name of a .toml file beside the program file, such as "
+                    f"'{Path(header.path).stem}.toml', not a path",
+                    header.lines.get("Curriculum"),
+                )
+            )
+            return None
+        file = Path(program.source_path).parent / name
+        try:
+            return load_curriculum(
+                self.path, file, os.path.join(os.path.dirname(header.path), name)
+            )
+        except ContentError as error:
+            problems.extend(error.problems)
+            return None
+
+    def _check_slugs(self, problems: list[Problem]) -> None:
+        """Every program needs its own slug, and none may take the comparison page."""
         seen: dict[str, str] = {}
+        compare_page = self.settings["PROGRAMS_COMPARE_SAVE_AS"]
         for program in self.programs:
             if not getattr(program, "slug", ""):
                 continue
             header = self._header(program)
+            if program.save_as == compare_page:
+                problems.append(
+                    Problem(
+                        header.path,
+                        "Slug",
+                        program.slug,
+                        "its page would be the comparison page "
+                        f"(/{self.settings['PROGRAMS_COMPARE_URL']}); choose another slug",
+                        header.lines.get("Slug"),
+                    )
+                )
             if program.slug in seen:
                 problems.append(
                     Problem(
@@ -205,15 +273,6 @@ class ProgramsGenerator(Generator):
                         header.lines.get("News"),
                     )
                 )
-            if not quote.metadata.get("programs") and not news_slug:
-                problems.append(
-                    Problem(
-                        header.path,
-                        "Programs",
-                        None,
-                        "a quote needs 'Programs:' or 'News:' so it appears somewhere",
-                    )
-                )
             self.quotes.append(quote)
         self.quotes.sort(key=lambda q: (q.order, q.metadata.get("person", "")))
         for quote in self.quotes:
@@ -242,12 +301,71 @@ class ProgramsGenerator(Generator):
                 )
         return programs
 
+    def _group_people(self, problems: list[Problem]) -> None:
+        """Sort the quotes into the People page's groups (PROGRAMS_PEOPLE_GROUPS)."""
+        groups = self.settings["PROGRAMS_PEOPLE_GROUPS"]
+        if not isinstance(groups, dict) or not all(
+            isinstance(key, str) and isinstance(value, str) for key, value in groups.items()
+        ):
+            problems.append(
+                Problem(
+                    "pelicanconf.py",
+                    "PROGRAMS_PEOPLE_GROUPS",
+                    groups,
+                    "must map each group's id to its heading, e.g. "
+                    '{"program-leaders": "Program leaders"}',
+                )
+            )
+            return
+        members: dict[str, list[Quote]] = {key: [] for key in groups}
+        group_of: dict[str, tuple[str, str]] = {}  # person: (group, the file that said so)
+        for quote in self.quotes:
+            header = self._header(quote)
+            group, person = quote.metadata.get("group", ""), quote.metadata.get("person", "")
+            if not group:
+                continue  # reported as missing already
+            line = header.lines.get("Group")
+            if group not in groups:
+                problems.append(
+                    Problem(
+                        header.path,
+                        "Group",
+                        group,
+                        f"no such group; {_group_hint(group, groups)}",
+                        line,
+                    )
+                )
+                continue
+            earlier = group_of.setdefault(person, (group, header.path))
+            if earlier[0] != group:
+                problems.append(
+                    Problem(
+                        header.path,
+                        "Group",
+                        group,
+                        f"{earlier[1]} puts {person} in {earlier[0]!r}; give every quote of "
+                        "one person the same group",
+                        line,
+                    )
+                )
+            members[group].append(quote)
+        self.people_groups = [
+            PeopleGroup(id=key, heading=heading, quotes=tuple(members[key]))
+            for key, heading in groups.items()
+            if members[key]
+        ]
+
     def _load_figures(self, problems: list[Problem]) -> None:
         file = Path(self.path) / self.settings["PROGRAMS_FIGURES_FILE"]
-        if not file.exists():
+        if not os.path.lexists(file):
             return
         display = shown_path(self.path, str(file))
-        text, problem = decode(file.read_bytes(), display)
+        try:
+            data = read_content_bytes(self.path, str(file))
+        except ContentPathError as error:
+            problems.append(Problem(display, "(file)", file.name, str(error)))
+            return
+        text, problem = decode(data, display)
         if problem is not None:
             problems.append(problem)
             return
@@ -262,6 +380,7 @@ class ProgramsGenerator(Generator):
         problems: list[Problem] = []
         self._load_programs(problems)
         self._load_quotes(problems)
+        self._group_people(problems)
         self._load_figures(problems)
         if problems:
             # The build stops before writing; sessions are still checked against the
@@ -272,6 +391,10 @@ class ProgramsGenerator(Generator):
             site_url = self.settings["SITE_ABSOLUTE_URL"]
             for program in self.programs:
                 program.jsonld = program_jsonld(program, site_url)
+                program.facts = program_facts(program)
+                program.key_facts = facts_for(program.facts, Place.KEY_FACTS)
+                program.apply_facts = facts_for(program.facts, Place.APPLY)
+                program.card_facts = card_facts(program.facts)
         quotes_by_news: dict[str, list[Quote]] = {}
         for quote in self.quotes:
             if quote.news is not None:
@@ -282,15 +405,18 @@ class ProgramsGenerator(Generator):
         provide(self.context, [p for p in self.programs if getattr(p, "title", "")])
         self.context["quotes"] = self.quotes
         self.context["quotes_by_news"] = quotes_by_news
+        self.context["people_groups"] = self.people_groups
         self.context["figures"] = self.figures
+        self.context["comparison"] = comparison(self.programs) if not problems else None
+        self.context["PROGRAMS_COMPARE_URL"] = self.settings["PROGRAMS_COMPARE_URL"]
         self.context["PROGRAMS_INDEX_URL"] = self.settings["PROGRAMS_INDEX_URL"]
         self.context["PROGRAMS_PEOPLE_URL"] = self.settings["PROGRAMS_PEOPLE_URL"]
         logger.debug("programs: %d programs, %d quotes", len(self.programs), len(self.quotes))
 
     # -- writing -----------------------------------------------------------------------
     def generate_output(self, writer: Any) -> None:
-        """Write each program page, the programs index and the people page; first, stop the
-        build with every problem any generator recorded."""
+        """Write program and curriculum pages, the index, the comparison and the people
+        page; first, stop the build with every problem any generator recorded."""
         raise_recorded(self.context)
         for program in self.programs:
             writer.write_file(
@@ -300,9 +426,22 @@ class ProgramsGenerator(Generator):
                 program=program,
                 url=program.url,
             )
+            if program.curriculum_save_as:
+                writer.write_file(
+                    program.curriculum_save_as,
+                    self.get_template("curriculum"),
+                    self.context,
+                    program=program,
+                    url=program.curriculum_url,
+                )
         writer.write_file(
             self.settings["PROGRAMS_INDEX_SAVE_AS"],
             self.get_template("programs"),
+            self.context,
+        )
+        writer.write_file(
+            self.settings["PROGRAMS_COMPARE_SAVE_AS"],
+            self.get_template("compare"),
             self.context,
         )
         writer.write_file(

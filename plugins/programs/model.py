@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from pelican.contents import Content
 from pelican.plugins.info_sessions.headers import Header, HeaderField, HeaderReader
@@ -14,12 +15,14 @@ PELICAN_FIELDS: tuple[HeaderField, ...] = tuple(
     HeaderField(name) for name in ("Date", "Modified", "Status", "Lang", "Template")
 )
 
-# Facts shown in a program's key-facts list, in the order they are shown.
+# Every field of a program file; `label` is how a fact is named on pages (programs/facts.py
+# declares which facts show where).
 PROGRAM_FIELDS: tuple[HeaderField, ...] = (
     HeaderField("Title", required=True),
     HeaderField("Slug", required=True),
     HeaderField("Summary", required=True),
     HeaderField("Short-name"),
+    HeaderField("Label"),
     HeaderField("Order"),
     HeaderField("Institution", required=True, label="Awarding institution"),
     HeaderField("Partners", label="In collaboration with"),
@@ -31,6 +34,10 @@ PROGRAM_FIELDS: tuple[HeaderField, ...] = (
     HeaderField("Directors", label="Program leadership"),
     HeaderField("First-class", label="First class"),
     HeaderField("Curriculum"),
+    HeaderField("Website"),
+    HeaderField("Contact-email"),
+    HeaderField("Apply-URL"),
+    HeaderField("Source-mentions"),
     HeaderField("Source", required=True),
     *PELICAN_FIELDS,
 )
@@ -40,14 +47,24 @@ QUOTE_FIELDS: tuple[HeaderField, ...] = (
     HeaderField("Honorific"),
     HeaderField("Role", required=True),
     HeaderField("Organisation", required=True),
+    HeaderField("Group", required=True),
     HeaderField("Programs"),
     HeaderField("News"),
-    HeaderField("Context"),
+    HeaderField("Context", required=True),
     HeaderField("Source", required=True),
     HeaderField("Source-file", required=True),
     HeaderField("Order"),
     *PELICAN_FIELDS,
 )
+
+
+@dataclass(frozen=True)
+class PeopleGroup:
+    """A heading of the People page (PROGRAMS_PEOPLE_GROUPS) and the quotes of its people."""
+
+    id: str
+    heading: str
+    quotes: tuple[Any, ...]
 
 
 class ProgramReader(HeaderReader):

@@ -12,8 +12,16 @@ DEFAULTS: dict[str, Any] = {
     "PROGRAMS_PAGE_SAVE_AS": "programs/{slug}/index.html",
     "PROGRAMS_INDEX_URL": "programs/",
     "PROGRAMS_INDEX_SAVE_AS": "programs/index.html",
+    # A program with a curriculum file gets a page of its courses' aims and its schedules.
+    "PROGRAMS_CURRICULUM_URL": "programs/{slug}/curriculum/",
+    "PROGRAMS_CURRICULUM_SAVE_AS": "programs/{slug}/curriculum/index.html",
+    "PROGRAMS_COMPARE_URL": "programs/compare/",
+    "PROGRAMS_COMPARE_SAVE_AS": "programs/compare/index.html",
     "PROGRAMS_PEOPLE_URL": "people/",
     "PROGRAMS_PEOPLE_SAVE_AS": "people/index.html",
+    # The People page's groups, in the order shown: {id: heading}. Every quote's `Group:`
+    # names one id; the site's own groups are declared in pelicanconf.py.
+    "PROGRAMS_PEOPLE_GROUPS": {},
 }
 
 

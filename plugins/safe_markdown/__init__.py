@@ -1,80 +1,73 @@
-"""Safe Markdown plugin: raw HTML in content shows as text; links may only use safe schemes.
+"""Safe Markdown plugin: content can link, format and show code, never run script.
 
-The plugin adds its Markdown extension to MARKDOWN["extensions"] once settings are read, so
-every Markdown reader of the build (Pelican's and our plugins') uses it.
+Raw HTML in content shows as text. Every conversion's final HTML is checked (html_check):
+elements are those Markdown makes, attributes are those Markdown sets plus ``id`` and
+``class`` from attribute lists, and every URL passes the one URL check (urls.py). Anything
+else raises :class:`UnsafeMarkdownError`, a ``ContentError`` of the info-sessions plugin
+whose problems give the field, the value and the line (or, inside ``collecting_findings``,
+is reported there). The plugin's header reader (session descriptions, programs, quotes) and
+content_guard's gate for Pelican's own reader (news, pages) turn them into problems naming
+the file; the build fails.
+
+The plugin names its extension (``safe_markdown``) last in MARKDOWN once settings are read,
+with the SAFE_MARKDOWN_HTTP_ALLOWED entries as its configuration, so every Markdown reader of
+the build (Pelican's and our plugins') uses it.
 """
 
 from __future__ import annotations
 
-import logging
-from urllib.parse import urlsplit
-from xml.etree.ElementTree import Element
+from typing import Any
 
-from markdown import Extension, Markdown
-from markdown.treeprocessors import Treeprocessor
 from pelican import signals
 
-logger = logging.getLogger(__name__)
+from safe_markdown.extension import (
+    SafeMarkdownExtension,
+    UnsafeMarkdownError,
+    collecting_findings,
+    makeExtension,
+)
+from safe_markdown.html_check import Finding, finding_line, html_findings
+from safe_markdown.urls import url_problem
 
-SAFE_SCHEMES = frozenset({"", "https", "http", "mailto", "tel", "webcal"})
-URL_ATTRIBUTES = {"a": "href", "img": "src"}
+__all__ = [
+    "Finding",
+    "SafeMarkdownExtension",
+    "UnsafeMarkdownError",
+    "collecting_findings",
+    "finding_line",
+    "html_findings",
+    "makeExtension",
+    "register",
+    "url_problem",
+]
 
-
-def is_safe_url(url: str) -> bool:
-    """True for relative URLs and the schemes a content link may use."""
-    cleaned = "".join(url.split()).lower()  # browsers ignore whitespace inside schemes
-    try:
-        scheme = urlsplit(cleaned).scheme
-    except ValueError:
-        return False
-    return scheme in SAFE_SCHEMES
-
-
-class UnsafeUrlRemover(Treeprocessor):
-    """Drops link targets with unsafe schemes (javascript:, data:, ...) and logs each one."""
-
-    def run(self, root: Element) -> None:
-        """Check every link and image in the rendered tree."""
-        for element in root.iter():
-            attribute = URL_ATTRIBUTES.get(element.tag)
-            url = element.get(attribute) if attribute else None
-            if url is not None and not is_safe_url(url):
-                del element.attrib[attribute]
-                logger.warning(
-                    "safe_markdown: removed the link %r (text %r): only https, mailto and "
-                    "site-relative links are allowed",
-                    url,
-                    "".join(element.itertext()),
-                )
+EXTENSION = "safe_markdown"
+# linkcheck.toml's [[ignore]] entries ({"url" or "pattern", "expires"}): the only http://
+# URLs content may use. pelicanconf.py fills it through tools/linkcheck's config loader.
+SETTING = "SAFE_MARKDOWN_HTTP_ALLOWED"
 
 
-class SafeMarkdownExtension(Extension):
-    """Escape raw HTML and remove unsafe link schemes."""
-
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API name
-        """Unregister raw-HTML handling and add the URL check."""
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(UnsafeUrlRemover(md), "safe_urls", 0)
-
-
-def makeExtension(**kwargs: object) -> SafeMarkdownExtension:  # noqa: N802 - Markdown's API
-    """Entry point Markdown uses when the extension is named by module."""
-    return SafeMarkdownExtension(**kwargs)
-
-
-def add_extension(pelican: object) -> None:
-    """Add the extension to this build's Markdown settings, after every other extension."""
-    markdown_settings = pelican.settings.setdefault("MARKDOWN", {})
-    extensions = markdown_settings.setdefault("extensions", [])
+def add_extension(pelican: Any) -> None:
+    """Name the extension last in this build's MARKDOWN settings, with its configuration."""
+    settings = pelican.settings
+    markdown_settings = settings.setdefault("MARKDOWN", {})
+    configs = markdown_settings.setdefault("extension_configs", {})
+    configs[EXTENSION] = {
+        "http_allowed": tuple(dict(entry) for entry in settings.get(SETTING, ())),
+        "today": str(settings.get("SITE_TODAY") or ""),
+    }
     # Order matters: "extra" (md_in_html) registers its own raw-HTML block processor, so ours
-    # must run after it. Pelican appends extension_configs names after "extensions"; list them
-    # first ourselves so the safe extension really is last.
-    for name in markdown_settings.get("extension_configs", {}):
-        if name not in extensions:
+    # must run after it. Pelican appends extension_configs names after "extensions"; list
+    # them first ourselves, so that the safe extension really is last.
+    extensions = [
+        e
+        for e in markdown_settings.get("extensions", [])
+        if e != EXTENSION and not isinstance(e, SafeMarkdownExtension)
+    ]
+    for name in configs:
+        if name not in extensions and name != EXTENSION:
             extensions.append(name)
-    if not any(isinstance(extension, SafeMarkdownExtension) for extension in extensions):
-        extensions.append(SafeMarkdownExtension())
+    markdown_settings["extensions"] = [*extensions, EXTENSION]
 
 
 def register() -> None:

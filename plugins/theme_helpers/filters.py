@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from markupsafe import Markup
 from pelican.plugins.info_sessions.display import long_date as _long_date
+
+from theme_helpers.contents import with_contents
 
 
 def long_date(value: date | datetime) -> str:
@@ -18,9 +22,40 @@ def iso_date(value: date | datetime) -> str:
     return value.strftime("%Y-%m-%d")
 
 
+# English names, whatever locale Pelican sets (the calendar module follows the locale).
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def weekday_name(value: date | datetime) -> str:
+    """'Monday'."""
+    return WEEKDAYS[value.weekday()]
+
+
+def month_name(value: date | datetime) -> str:
+    """'November'."""
+    return MONTHS[value.month - 1]
+
+
 def plain_text(value: str) -> str:
     """Text of an HTML fragment, tags removed and entities decoded."""
     return Markup(value).striptags()
 
 
-FILTERS = {"long_date": long_date, "iso_date": iso_date, "plain_text": plain_text}
+def taking_place(items: Iterable[Any]) -> list[Any]:
+    """The sessions of ``items`` that take place (not cancelled or postponed), in order."""
+    return [item for item in items if item.status.happening]
+
+
+FILTERS = {
+    "long_date": long_date,
+    "iso_date": iso_date,
+    "weekday_name": weekday_name,
+    "month_name": month_name,
+    "plain_text": plain_text,
+    "taking_place": taking_place,
+    "with_contents": with_contents,
+}

@@ -95,7 +95,7 @@ def shipped_site(config: pytest.Config) -> ShippedSite:
 # Page kinds with many pages (the addresses README documents); a page that matches none is a
 # kind of its own. Slow checks (keyboard) run on one page of each kind.
 PAGE_KINDS = (
-    ("program", re.compile(r"/programs/[^/]+/")),
+    ("program", re.compile(r"/programs/(?!compare/)[^/]+/")),
     ("sessions by format", re.compile(r"/sessions/(in-person|online)/")),
     ("sessions by program", re.compile(r"/sessions/program/[^/]+/")),
     ("month view", re.compile(r"/sessions/calendar/([0-9]{4}-[0-9]{2}/)?")),

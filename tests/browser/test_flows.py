@@ -4,7 +4,8 @@ What the pages should show is worked out independently, from the built session p
 and facts (start, end, attendance mode, status, program), then compared with what the browser
 shows after each click:
 
-- home -> a program -> its next info session -> the Google Calendar, Outlook and .ics links;
+- the applicant's journey at 1280 and 390 px: home -> compare -> a program -> its next info
+  session -> register -> the Google Calendar, Outlook and .ics links;
 - the sessions list filtered by format and by program;
 - the month view's previous/next links, across every month;
 - the subscribe page's webcal://, Outlook and Google links for every feed.
@@ -65,6 +66,13 @@ class Session:
     canonical: str
     place: str | None
     join_url: str | None
+    offer: str  # the Offer's url: the registration form, or the session's own page; "" if none
+    full: bool  # the Offer is sold out: registration closed
+
+    @property
+    def open_for_registration(self) -> bool:
+        """It takes place, has a registration link of its own and is not full."""
+        return self.status in TAKES_PLACE and self.offer != self.canonical and not self.full
 
 
 def settings() -> dict:
@@ -102,6 +110,8 @@ def read_sessions(site: ShippedSite) -> dict[str, Session]:
         join = next(
             (loc.get("url") for loc in locations if loc["@type"] == "VirtualLocation"), None
         )
+        # Cancelled and postponed sessions offer nothing (no ``offers`` at all).
+        offers = event.get("offers", {})
         found[path] = Session(
             path=path,
             name=event["name"],
@@ -113,6 +123,8 @@ def read_sessions(site: ShippedSite) -> dict[str, Session]:
             canonical=event["url"],
             place=place,
             join_url=join,
+            offer=offers.get("url", ""),
+            full=offers.get("availability", "").endswith("SoldOut"),
         )
     return found
 
@@ -156,17 +168,104 @@ def click_to(page: Page, locator: object, server_url: str, path: str) -> None:
     )
 
 
-# --- home -> program -> next session -> calendar links ------------------------------------
+# --- the applicant's journey: home -> compare -> program -> session -> register ----------
+
+REGISTRATION_PAGE = "<!doctype html><title>Sample registration form</title><h1>Register</h1>"
+
+
+def next_taking_place(sessions: dict[str, Session], program: str) -> Session | None:
+    """The program's next session that takes place (upcoming, not cancelled or postponed)."""
+    return next(
+        (s for s in upcoming(sessions) if s.program == program and s.status in TAKES_PLACE), None
+    )
+
+
+def is_button(locator: object) -> None:
+    """The link is drawn as a button: visible, at least 44 px tall, with a filled or framed box."""
+    expect(locator).to_be_visible()
+    box = locator.bounding_box()
+    assert box and box["height"] >= 44, f"a button {box} under 44 px tall"
+    style = locator.evaluate(
+        "el => { const s = getComputedStyle(el); return [s.borderTopWidth, s.display]; }"
+    )
+    assert style[0] != "0px" and "flex" in style[1], f"not drawn as a button: {style}"
+
+
+@pytest.mark.parametrize("width", ["desktop", "mobile"])
+def test_applicant_journey(
+    request: pytest.FixtureRequest, width: str, server_url: str, sessions: dict[str, Session]
+) -> None:
+    """An applicant on a laptop or a phone goes from the home page to the comparison, picks a
+    program, opens its next info session, registers and adds it to a calendar. Each step is
+    checked against the sessions' own pages: the comparison and the program page offer the
+    program's next session that takes place, with a Register button to its registration form."""
+    page: Page = request.getfixturevalue(width)
+    page.route(
+        "https://example.org/**",
+        lambda route: route.fulfill(body=REGISTRATION_PAGE, content_type="text/html"),
+    )
+    page.goto(server_url + "/")
+    compare = page.locator("main").get_by_role("link", name="Compare programs", exact=True)
+    is_button(compare)
+    click_to(page, compare, server_url, "/programs/compare/")
+    expect(page.locator("main h1")).to_have_text("Compare programs")
+
+    # Every program's column names its next session that takes place (or none).
+    table = page.get_by_role("region", name=re.compile("programs side by side"))
+    heads = table.locator("thead th[scope=col] a")
+    programs = [heads.nth(i).get_attribute("href") for i in range(heads.count())]
+    assert programs, "the comparison has no programs"
+    cells = table.locator("#compare-next-session td")
+    for index, program in enumerate(programs):
+        expected = next_taking_place(sessions, program)
+        links = cells.nth(index).locator("a")
+        shown = links.first.get_attribute("href") if links.count() else None
+        assert shown == (expected.path if expected else None), f"{program}: next session {shown}"
+
+    # The first program whose next session is open for registration.
+    chosen = next(
+        p for p in programs if (n := next_taking_place(sessions, p)) and n.open_for_registration
+    )
+    session = next_taking_place(sessions, chosen)
+    if width == "mobile":  # the column may be off screen: the table scrolls sideways
+        heads.nth(programs.index(chosen)).scroll_into_view_if_needed()
+    click_to(page, heads.nth(programs.index(chosen)), server_url, chosen)
+
+    # Near the top of the program page: its next session with a Register button.
+    panel = page.get_by_role("region", name="Next info session")
+    register = panel.get_by_role("link", name=re.compile("^Register"))
+    is_button(register)
+    assert register.get_attribute("href") == session.offer
+    top = register.bounding_box()["y"]
+    screen = page.viewport_size["height"]
+    assert top < (1 if width == "desktop" else 1.5) * screen, f"Register is {top} px down"
+    steps = page.get_by_role("region", name="Next steps")
+    expect(steps.get_by_role("link", name=re.compile("^Register")).first).to_have_attribute(
+        "href", session.offer
+    )
+    click_to(page, panel.locator(f"a[href='{session.path}']"), server_url, session.path)
+    expect(page.locator("main h1")).to_have_text(session.name)
+
+    # Register: the button opens the session's registration form.
+    register = page.locator("main").get_by_role("link", name="Register for this session")
+    is_button(register)
+    with page.expect_navigation():
+        register.click()
+    assert page.url == session.offer
+    expect(page.locator("h1")).to_have_text("Register")
+    page.go_back()
+    check_calendar_links(page, session)
 
 
 def test_home_program_next_session_and_its_calendar_links(
     desktop: Page, server_url: str, sessions: dict[str, Session]
 ) -> None:
-    """A visitor goes from the home page to a program, to its next info session, and adds
-    it to a calendar: the Google and Outlook links and the .ics file describe that session."""
+    """A visitor goes from a program card on the home page to the program, to its next info
+    session, and adds it to a calendar: the Google and Outlook links and the .ics file
+    describe that session."""
     page = desktop
     page.goto(server_url + "/")
-    cards = page.get_by_role("region", name="Programs").get_by_role("link")
+    cards = page.get_by_role("region", name="Programs").locator(".hq-card__title a")
     programs = [cards.nth(i).get_attribute("href") for i in range(cards.count())]
     coming = upcoming(sessions)
     with_sessions = [p for p in programs if any(s.program == p for s in coming)]
@@ -179,14 +278,17 @@ def test_home_program_next_session_and_its_calendar_links(
 
     # The program page lists the program's upcoming sessions in time order.
     expected = [s for s in coming if s.program == program]
-    region = page.get_by_role("region", name="Info sessions")
-    shown = [a.get_attribute("href") for a in region.locator("li h3 a").all()]
+    region = page.get_by_role("region", name="Come to an info session")
+    shown = [a.get_attribute("href") for a in region.locator("li .hq-session__title a").all()]
     assert shown == [s.path for s in expected], f"{program} lists {shown}"
 
     # Its next info session: the first one that takes place.
     next_session = next(s for s in expected if s.status in TAKES_PLACE)
     click_to(
-        page, region.locator(f"h3 a[href='{next_session.path}']"), server_url, next_session.path
+        page,
+        region.locator(f".hq-session__title a[href='{next_session.path}']"),
+        server_url,
+        next_session.path,
     )
     expect(page.locator("main h1")).to_contain_text(next_session.name)
     expect(page.locator(f"main a[href='{program}']").first).to_be_visible()
@@ -322,10 +424,10 @@ def step(year: int, month: int, by: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-GRID_SESSIONS = """() => [...document.querySelectorAll('main table a[href]')].map((a) => ({
+GRID_SESSIONS = """() => [...document.querySelectorAll('main table li a[href]')].map((a) => ({
   href: a.getAttribute('href'),
   datetime: a.querySelector('time') ? a.querySelector('time').getAttribute('datetime') : null,
-  day: (a.closest('td').textContent.trim().match(/^\\d+/) || [null])[0],
+  day: a.closest('td').querySelector('.hq-month__date time').getAttribute('datetime'),
 }))"""
 
 
@@ -338,7 +440,7 @@ def check_grid(page: Page, year: int, month: int, sessions: dict[str, Session]) 
         start = datetime.fromisoformat(entry["datetime"])
         assert start == session.start, f"{entry['href']}: grid time {start} != {session.start}"
         assert (start.year, start.month) == (year, month), f"{entry['href']} in the wrong month"
-        assert entry["day"] == str(start.day), f"{entry['href']} is on day {entry['day']}"
+        assert entry["day"] == start.date().isoformat(), f"{entry['href']} is on {entry['day']}"
     return {entry["href"] for entry in entries}
 
 

@@ -1,4 +1,5 @@
-"""At 390 px wide (a phone): no page scrolls sideways and the main navigation is usable.
+"""At 390 px wide (a phone): no page scrolls sideways and the main navigation is usable; the
+month view is an agenda that shows every session of its month.
 
 Usable means every navigation link is on screen, at least 24 × 24 CSS pixels (WCAG 2.5.8),
 not overlapped by another link or covered by anything, and a tap on it opens its page.
@@ -11,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.harness import MOBILE, ShippedSite
+from tests.browser.harness import MOBILE, ShippedSite, json_ld, soup
 
 pytestmark = pytest.mark.browser
 
@@ -127,3 +128,81 @@ def test_checks_catch_a_wide_page_and_a_cramped_navigation(mobile_tab: Page) -> 
     assert "'Cccccc' is cut off" in problems
     assert "'A' is" in problems and "under 24×24" in problems
     assert "'A' and 'B' overlap" in problems
+
+
+# Each session link of the month view as laid out: where it is, whether it can be seen, and the
+# day it is listed under (that day's label must be on screen too, in full).
+AGENDA = """() => [...document.querySelectorAll('main table li a[href]')].map((a) => {
+  const r = a.getBoundingClientRect();
+  const label = a.closest('td').querySelector('.hq-month__date');
+  const l = label.getBoundingClientRect();
+  return {href: a.getAttribute('href'), left: r.left, right: r.right, top: r.top,
+          height: r.height, visible: a.checkVisibility(),
+          start: a.querySelector('time').getAttribute('datetime'),
+          day: label.querySelector('time').getAttribute('datetime'),
+          label: label.innerText.trim(), labelShown: label.checkVisibility() && l.width > 0};
+})"""
+# Days shown (laid out) that have no session: only today may be one of them.
+EMPTY_DAYS_SHOWN = """() => [...document.querySelectorAll('main table td')]
+  .filter((td) => td.getClientRects().length && !td.querySelector('li')
+          && td.getAttribute('aria-current') !== 'date')
+  .map((td) => td.textContent.trim())"""
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def test_month_agenda_on_a_phone_shows_every_session_of_the_month(
+    mobile_tab: Page, server_url: str, site: ShippedSite
+) -> None:
+    """At 390 px each month page is an agenda: every session of the month (by its start date,
+    from the session pages' own JSON-LD) is listed once, in time order, fully on screen, under
+    a full date label (weekday, day, month); days without sessions are left out, except today;
+    nothing needs sideways scrolling."""
+    starts: dict[str, str] = {}
+    for path in site.pages:
+        for block in json_ld(soup(site, path)):
+            if block.get("@type") == "Event":
+                starts[path] = block["startDate"]
+    months = [p for p in site.pages if re.fullmatch(r"/sessions/calendar/\d{4}-\d{2}/", p)]
+    assert len(months) > 1, "the build has no month pages"
+    width = MOBILE["width"]
+    problems = []
+    seen = 0
+    for month in months:
+        key = month.rstrip("/").rsplit("/", 1)[-1]
+        expected = sorted((s, p) for p, s in starts.items() if s[:7] == key)
+        mobile_tab.goto(server_url + month)
+        entries = mobile_tab.evaluate(AGENDA)
+        shown = [entry["href"] for entry in entries]
+        if shown != [path for _, path in expected]:
+            problems.append(f"{month} lists {shown}, expected {[p for _, p in expected]}")
+        tops = [entry["top"] for entry in entries]
+        if tops != sorted(tops):
+            problems.append(f"{month}: sessions are not one under the other in time order")
+        for entry in entries:
+            name = f"{month} {entry['href']}"
+            if not entry["visible"] or entry["height"] == 0:
+                problems.append(f"{name} is not shown")
+            if entry["left"] < 0 or entry["right"] > width:
+                problems.append(f"{name} sticks out ({entry['left']:.0f}..{entry['right']:.0f})")
+            if entry["day"] != entry["start"][:10] or not entry["labelShown"]:
+                problems.append(f"{name}: listed under {entry['day']!r}, starts {entry['start']}")
+            weekday, day, month_name = entry["label"].split()[:3]
+            month_of_day = MONTHS[int(entry["day"][5:7]) - 1]
+            if (
+                weekday not in WEEKDAYS
+                or day != str(int(entry["day"][8:]))
+                or (month_name != month_of_day)
+            ):
+                problems.append(f"{name}: day label {entry['label']!r} is not a full date")
+        empty = mobile_tab.evaluate(EMPTY_DAYS_SHOWN)
+        if empty:
+            problems.append(f"{month}: days without sessions are shown: {empty[:5]}")
+        if mobile_tab.evaluate("document.documentElement.scrollWidth") > width:
+            problems.append(f"{month} scrolls sideways")
+        seen += len(entries)
+    assert seen == len(starts), f"the month pages show {seen} of {len(starts)} sessions"
+    assert not problems, "\n  ".join(problems)

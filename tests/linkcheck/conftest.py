@@ -9,10 +9,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tools.linkcheck.config import LiveSettings, SiteConfig
+from tools.linkcheck.external import LiveChecker
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "linkcheck"
 # The fixture sites are "published" at PUBLISHED and built for local use at DEV; links that
@@ -157,12 +159,24 @@ class _Server(ThreadingHTTPServer):
 class TestServer:
     """A running local server: ``url(path)`` and what it ``state``-recorded."""
 
+    __test__ = False  # not a test class, although its name starts with Test
+
     base: str
     state: ServerState
 
     def url(self, path: str) -> str:
         """The absolute URL of ``path`` on this server."""
         return f"{self.base}{path}"
+
+    @property
+    def endpoint(self) -> tuple[str, int]:
+        """(address, port) of this server on the loopback interface."""
+        host, _, port = self.base.removeprefix("http://").rpartition(":")
+        return host, int(port)
+
+    def checker(self, settings: LiveSettings, **options: Any) -> LiveChecker:
+        """A live checker that may connect to this server (loopback is otherwise refused)."""
+        return LiveChecker(settings, allowed_local_endpoints=[self.endpoint], **options)
 
 
 @pytest.fixture

@@ -132,3 +132,89 @@ def test_the_publish_settings_make_the_public_address_internal(monkeypatch) -> N
     settings = load_settings(PROJECT_ROOT / "publishconf.py")
     config = SiteConfig.from_settings(settings, PROJECT_ROOT)
     assert config.prefixes == (Prefix("quality.example.org", ""),)
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[external]\ntimeout = "x"\n', "[external] timeout must be a number, got 'x'"),
+        ("[external]\ntimeout = -1.0\n", "[external] timeout = -1.0: must be from 0.1 to 600"),
+        ("[external]\nbudget = 1e308\n", "[external] budget = 1e+308: must be from 1 to 86400"),
+        ("[external]\nworkers = 0\n", "[external] workers = 0: must be from 1 to 64"),
+        ("[external]\nper_host = 1000\n", "[external] per_host = 1000: must be from 1 to 16"),
+        ("[external]\nmax_redirects = -1\n", "[external] max_redirects = -1: must be from 0"),
+        (
+            '[external]\nuser_agent = "a\\r\\nX-Injected: 1"\n',
+            "[external] user_agent = 'a\\r\\nX-Injected: 1': must be one line of 1 to 200 "
+            "printable ASCII characters (it is sent as an HTTP header)",
+        ),
+        ("x = \n", "not valid TOML"),
+        ('[[ignore]]\npattern = "("\nreason = "x"\n', "[[ignore]] entry #1: bad pattern '('"),
+        ("[external]\nallow_private = true\n", "[external] has no setting 'allow_private'"),
+    ],
+)
+def test_a_bad_linkcheck_toml_is_one_line_from_the_command_never_a_traceback(
+    tmp_path: Path, toml: str, message: str
+) -> None:
+    import subprocess
+    import sys
+
+    from tools.build import PROJECT_ROOT
+
+    config = tmp_path / "linkcheck.toml"
+    config.write_text(toml, encoding="utf-8")
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("<!doctype html><title>x</title>")
+    command = [sys.executable, "-m", "tools.linkcheck", "--offline", "--config", str(config)]
+    result = subprocess.run(
+        [*command, "--report", str(tmp_path / "r.json"), str(output)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"linkcheck: {config}: {message}")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_checking_a_folder_that_was_never_built_says_so(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tools.build import PROJECT_ROOT
+
+    missing = tmp_path / "output"
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.linkcheck", "--offline", str(missing)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"linkcheck: no built site at {missing}: build it first\n",
+    )
+
+
+@pytest.mark.parametrize("build", [True, False], ids=["build", "no-build"])
+def test_make_linkcheck_with_a_settings_file_that_does_not_exist(build: bool) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tools.build import PROJECT_ROOT
+
+    invoke = Path(sys.executable).with_name("invoke")
+    command = [str(invoke), "linkcheck", "--offline", "--settings", "no-such-conf.py"]
+    result = subprocess.run(
+        [*command, *([] if build else ["--no-build"])],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "no-such-conf.py" in result.stderr and "Traceback" not in result.stderr

@@ -126,6 +126,7 @@ def test_a_whole_run_reports_offline_and_live_problems_and_fails(
         report_file=report,
         stream=stream,
         progress_stream=progress,
+        allowed_local_endpoints=[http_server.endpoint],
     )
     assert status == 1
     text = stream.getvalue()

@@ -59,3 +59,45 @@ def test_every_problem_is_listed() -> None:
         "use one of: a",
         "c.toml: schedules[0].terms[0].year: 0: must be a whole number from 1",
     ]
+
+
+def test_required_credits_default_to_the_course_list_and_schedules_are_compared() -> None:
+    data = {
+        "courses": COURSES,
+        "schedules": [
+            {"id": "full", "title": "Full", "terms": [term("Fall", None, ("a", 4), ("b", 2))]},
+            {"id": "short", "title": "Short", "terms": [term("Fall", None, ("a", 4), ("b", 1))]},
+            {"id": "no-b", "title": "No B", "terms": [term("Fall", None, ("a", 4))]},
+        ],
+    }
+    curriculum = parse_curriculum(data, "c.toml")
+    assert curriculum.required_credits == 6
+    assert not curriculum.mismatch
+    full, short, no_b = curriculum.schedules
+    assert (full.credits, full.required, full.mismatch, full.differences) == (6, 6, False, ())
+    assert (short.credits, short.required, short.mismatch) == (5, 6, True)
+    assert [(d.course.id, d.scheduled, d.course.credits) for d in short.differences] == [
+        ("b", 1, 2)
+    ]
+    assert [(d.course.id, d.scheduled) for d in no_b.differences] == [("b", 0)]
+
+
+def test_stated_required_credits_are_what_schedules_and_course_list_are_checked_against() -> None:
+    data = {
+        "required_credits": 8,
+        "courses": COURSES,
+        "schedules": [{"id": "s", "title": "S", "terms": [term("Fall", None, ("a", 4))]}],
+    }
+    curriculum = parse_curriculum(data, "c.toml")
+    assert (curriculum.credits, curriculum.required_credits, curriculum.mismatch) == (6, 8, True)
+    assert curriculum.schedules[0].required == 8
+
+
+@pytest.mark.parametrize("value", [0, -3, "36", 1.5, True])
+def test_required_credits_must_be_a_positive_whole_number(value: object) -> None:
+    with pytest.raises(ContentError) as caught:
+        parse_curriculum({"required_credits": value, "courses": COURSES}, "c.toml")
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"c.toml: required_credits: {value!r}: must be a positive whole number (the credits "
+        "the source says the program requires), or left out"
+    ]

@@ -5,12 +5,18 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from safe_markdown import SafeMarkdownExtension, is_safe_url
-from tools.build import logged_messages
+from safe_markdown import SafeMarkdownExtension, UnsafeMarkdownError, url_problem
 
 
-def render(text: str) -> str:
-    return markdown.markdown(text, extensions=["extra", SafeMarkdownExtension()])
+def render(text: str, **config: object) -> str:
+    return markdown.markdown(text, extensions=["extra", SafeMarkdownExtension(**config)])
+
+
+def refused(text: str, **config: object) -> list[tuple[str, str]]:
+    """(value as shown, reason) of everything the extension refuses in ``text``."""
+    with pytest.raises(UnsafeMarkdownError) as caught:
+        render(text, **config)
+    return [(finding.shown, finding.reason) for finding in caught.value.findings]
 
 
 def test_raw_html_block_and_inline_are_escaped() -> None:
@@ -23,24 +29,54 @@ def test_raw_html_block_and_inline_are_escaped() -> None:
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)", "JavaScript:alert(1)", " java\tscript:x", "data:text/html,x"]
 )
-def test_unsafe_link_schemes_are_removed_and_logged(url: str) -> None:
-    # As the build collects them: Pelican's logging filter would drop a warning logged
-    # before anywhere in this process (another test's build, say), pytest's caplog with it.
-    with logged_messages({}) as logged:
-        html = render(f"[click]({url})")
-    assert "href" not in html
-    assert any(
-        "only https, mailto and site-relative links are allowed" in message.text
-        for message in logged
-    )
+def test_unsafe_link_schemes_fail_with_the_url(url: str) -> None:
+    ((shown, reason),) = refused(f"[click](<{url}>)")
+    assert shown.split() == url.split()  # Markdown turns a tab into spaces
+    assert "are not allowed (they can run script)" in reason
 
 
 @pytest.mark.parametrize(
     "url", ["https://example.org/x", "/sessions/", "#quotes", "mailto:a@example.org", "../x/"]
 )
 def test_safe_urls_are_kept(url: str) -> None:
-    assert is_safe_url(url)
+    assert url_problem(url) is None
     assert f'href="{url}"' in render(f"[ok]({url})")
+
+
+def test_attribute_lists_may_set_id_and_class_only() -> None:
+    assert render("# Fees {: #fees .hq-lead }") == '<h1 class="hq-lead" id="fees">Fees</h1>'
+    assert [shown for shown, _ in refused('Para\n{: onmouseover="alert(1)" style="top:0" }')] == [
+        "onmouseover='alert(1)'",
+        "style='top:0'",
+    ]
+
+
+def test_fenced_code_attributes_are_checked_too() -> None:
+    """Fenced code is stored as raw HTML and put back after the element tree is done."""
+    text = '``` { .python onclick="alert(1)" }\nprint(1)\n```'
+    assert [shown for shown, _ in refused(text)] == ["onclick='alert(1)'"]
+    assert 'class="language-python"' in render("``` { .python #x }\nprint(1)\n```")
+
+
+def test_table_alignment_becomes_a_class() -> None:
+    html = render("| a | b |\n|:--|--:|\n| 1 | 2 |")
+    assert "style=" not in html
+    assert '<th class="hq-align-left">a</th>' in html
+    assert '<td class="hq-align-right">2</td>' in html
+
+
+def test_footnotes_abbreviations_and_definition_lists_pass() -> None:
+    html = render("*[QI]: Quality improvement\n\nQI[^1]\n\n[^1]: A note.\n\nTerm\n: Meaning")
+    assert '<abbr title="Quality improvement">QI</abbr>' in html
+    assert 'class="footnote-backref"' in html and "<dl>" in html
+
+
+def test_http_links_only_where_the_ignore_list_allows_them() -> None:
+    allowed = ({"url": "http://old.example.org/", "pattern": None, "expires": "2027-01-01"},)
+    assert refused("[a](http://old.example.org/)")[0][1].startswith("plain http:// is not")
+    assert "http://old" in render("[a](http://old.example.org/)", http_allowed=allowed)
+    late = {"http_allowed": allowed, "today": "2027-01-02"}  # the entry expired
+    assert refused("[a](http://old.example.org/)", **late)
 
 
 def test_program_body_with_html_is_escaped_in_the_built_page(build, scenario) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.feeds.checks import assert_sound_feeds
 from tools.build import build_site, site_today
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "data" / "sessions"
@@ -39,6 +40,7 @@ def valid_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     content = copy_scenario("valid", root / "content")
     output = root / "output"
     build_site(output, overrides={"PATH": str(content), **site_today(TODAY)})
+    assert_sound_feeds(output)
     return output
 
 
@@ -49,4 +51,5 @@ def dst_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     content = copy_scenario("dst", root / "content")
     output = root / "output"
     build_site(output, overrides={"PATH": str(content), **site_today(TODAY)})
+    assert_sound_feeds(output)
     return output

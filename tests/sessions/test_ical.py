@@ -117,6 +117,8 @@ def test_a_zone_without_changes_gets_one_fixed_observance() -> None:
     assert text.count("BEGIN:STANDARD") == 1
     assert "TZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900" in text
     assert "RRULE" not in text
+    # Its onset again as an RDATE: Home Assistant's ical reads onsets only from those.
+    assert "DTSTART:20270101T000000\r\nRDATE:20270101T000000\r\n" in text
 
 
 def test_a_rule_that_ends_inside_the_span_gets_until() -> None:

@@ -10,14 +10,20 @@ from hypothesis import strategies as st
 from icalendar import Event
 from icalendar.parser import Contentline
 from pelican.plugins.info_sessions.cache import BuildCache, RebuildCache
-from pelican.plugins.info_sessions.ical import IcalCache, calendar_bytes, component_bytes, fold
+from pelican.plugins.info_sessions.ical import (
+    LINE_BREAKS,
+    IcalCache,
+    calendar_bytes,
+    component_bytes,
+    fold,
+)
 
 from tests.sessions.test_ical import INFO, event, make_session
 
-# Lines as icalendar writes them: no line breaks (escaped as \n before folding), and no lone
-# surrogates, which no text decoded from a UTF-8 file can hold (icalendar cannot encode them).
+# Text as our writer hands it to icalendar: no line breaks of any kind (feed_text turns them
+# into \n or spaces first), no lone surrogates (files are read as strict UTF-8).
 LINES = st.text(
-    st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",)), max_size=400
+    st.characters(blacklist_characters=LINE_BREAKS, blacklist_categories=["Cs"]), max_size=400
 )
 
 

@@ -73,7 +73,8 @@ def test_every_bad_setting_is_reported_together() -> None:
     assert [str(problem) for problem in caught.value.problems] == [
         "pelicanconf.py: INFO_SESSIONS_REFRESH: 6: unknown; did you mean "
         "INFO_SESSIONS_REFRESH_HOURS?",
-        "pelicanconf.py: INFO_SESSIONS_DEFAULT_TIMEZONE: 'Eastern': not an IANA time zone name",
+        "pelicanconf.py: INFO_SESSIONS_DEFAULT_TIMEZONE: 'Eastern': unknown time zone; use an "
+        "IANA name such as 'America/New_York' (did you mean 'US/Eastern'?)",
         "pelicanconf.py: INFO_SESSIONS_PAST_DAYS: 'many': must be a whole number",
         "pelicanconf.py: SITEURL: '': feeds need the site's absolute http(s) address, e.g. "
         "https://example.org; set SITEURL, or INFO_SESSIONS_SITE_URL when SITEURL is relative",

@@ -132,10 +132,14 @@ def test_curriculum_titles_and_credits_are_the_sources(built_site: Path) -> None
 
 
 def test_rendered_curriculum_totals(built_site: Path) -> None:
-    soup = page(built_site, "programs/clinical-service-operations")
-    courses = soup.find("caption", string="Core courses and credits").parent
+    program = page(built_site, "programs/clinical-service-operations")
+    courses = program.find("caption", string="Core courses and credits").parent
     assert len(courses.tbody.find_all("tr")) == 12
     assert text_of(courses.tfoot) == "Total 36"
+    soup = page(built_site, "programs/clinical-service-operations/curriculum")
+    courses = soup.find("caption", string="Core courses and credits").parent
+    assert text_of(courses.tfoot) == "Total 36"
+    assert len(soup.select("details.hq-course")) == 11  # the source gives no aim for one
     full_time = soup.find(id="schedule-full-time")
     assert text_of(full_time.caption).endswith("36 credits")
     part_time = soup.find(id="schedule-part-time")

@@ -68,9 +68,9 @@ def test_every_error_in_every_kind_of_file_at_once_with_file_and_line(site: Path
         "10 errors (the build refuses these):",
         "  content/figures.toml:7: (file): 'value = \"one in ten': not valid TOML: Illegal "
         "character '\\n' (at line 7, column 20)",
-        "  content/news/launch.md: (link): 'javascript:alert(1)': not allowed: only https, "
-        "mailto and site-relative links (such as /programs/) may be used; change or remove "
-        "the link",
+        "  content/news/launch.md:8: (body): 'javascript:alert(1)': links with the scheme "
+        "'javascript:' are not allowed (they can run script); use an https://, mailto: or tel: "
+        "link, or a site-relative one such as /programs/",
         "  content/programs/alpha.md:5: Instituton: 'Alpha School': unknown field; did you mean "
         "'Institution'?",
         "  content/programs/alpha.md: Institution: (missing): required; add a 'Institution:' line",

@@ -256,3 +256,135 @@ def test_the_written_file_can_be_renamed_without_becoming_a_new_event(site: Path
     build_site(output, overrides={"PATH": str(site), **site_today(TODAY)})
     assert uid in feed_events(output, "all")
     assert (output / "sessions" / "alpha-may-online" / "index.html").is_file()
+
+
+# Line breaks (CR, LF and the Unicode ones), control characters (C0, DEL, C1), zero-width
+# and bidi controls, the byte order mark: each would add a header line, end the header early
+# (moving UID and Sequence into the body) or hide what calendars show.
+UNSAFE = {
+    "\n": "a line break, U+000A (LINE FEED)",
+    "\r": "a line break, U+000D (CARRIAGE RETURN)",
+    "\x85": "a line break, U+0085 (NEXT LINE)",
+    "\u2028": "a line break, U+2028 (LINE SEPARATOR)",
+    "\u2029": "a line break, U+2029 (PARAGRAPH SEPARATOR)",
+    "\t": "an invisible character, U+0009 (TAB)",
+    "\x01": "an invisible character, U+0001 (a control character)",  # NUL cannot be in argv
+    "\x1b": "an invisible character, U+001B (a control character)",
+    "\x7f": "an invisible character, U+007F (a control character)",
+    "\x9b": "an invisible character, U+009B (a control character)",
+    "\u200b": "an invisible character, U+200B (ZERO WIDTH SPACE)",
+    "\u200f": "an invisible character, U+200F (RIGHT-TO-LEFT MARK)",
+    "\u202e": "an invisible character, U+202E (RIGHT-TO-LEFT OVERRIDE)",
+    "\u2066": "an invisible character, U+2066 (LEFT-TO-RIGHT ISOLATE)",
+    "\u2069": "an invisible character, U+2069 (POP DIRECTIONAL ISOLATE)",
+    "\ufeff": "an invisible character, U+FEFF (ZERO WIDTH NO-BREAK SPACE)",
+}
+FIX = (
+    "give the whole answer on one line, without invisible characters (type it again rather "
+    "than pasting it)"
+)
+
+
+@pytest.mark.parametrize("character", UNSAFE, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_line_break_or_invisible_character_in_any_flag_is_refused_naming_every_flag(
+    site: Path, character: str
+) -> None:
+    """The value of each flag holds ``character``; every flag is named, nothing is written."""
+    before = sorted(p.name for p in (site / "sessions").iterdir())
+    values = {
+        "--program": "alpha",
+        "--format": "hybrid",
+        "--start": "2027-05-11 12:00",
+        "--duration": "1h",
+        "--timezone": "Europe/London",
+        "--location": "Alpha Hall, Boston",
+        "--join-url": "https://example.org/join/alpha-may",
+        "--registration-url": "https://example.org/register/alpha-may",
+        "--title": "Alpha",
+        "--status": "scheduled",
+    }
+    tainted = {name: f"{value}{character}Registration-URL: https://example.org/x" for name, value
+               in values.items()}  # fmt: skip
+    tainted["--title"] = f"Alpha{character}{character}UID: stolen"  # a "blank line" then a field
+    run = invoke("new-session", "--content", str(site),
+                 *[part for item in tainted.items() for part in item])  # fmt: skip
+    assert run.status == 1, run.output
+    lines = run.output.strip().removeprefix("new-session: ").split("\n")
+    # one line per flag (a CR or LF inside a value is shown escaped by repr)
+    assert len(lines) == len(values), run.output
+    for line, (name, value) in zip(lines, tainted.items(), strict=True):
+        position = value.index(character) + 1
+        assert line == (
+            f"{name}: {value!r}: contains {UNSAFE[character]}, at character {position}; {FIX}"
+        )
+    assert "Traceback" not in run.output
+    assert sorted(p.name for p in (site / "sessions").iterdir()) == before
+
+
+def test_on_a_terminal_an_answer_with_a_line_separator_is_asked_again(site: Path) -> None:
+    run = invoke_on_terminal(
+        "new-session", "--content", str(site), *ONLINE_FLAGS,
+        answers=[
+            "",  # time zone: the site's default
+            "", # registration link: none
+            "Alpha\u2028Status: cancelled",  # title, refused
+            "Alpha\u200b",  # refused
+            "Alpha live",
+        ],
+    )  # fmt: skip
+    assert run.status == 0, run.output
+    assert (
+        "Not accepted: Title: 'Alpha\\u2028Status: cancelled': contains a line break, U+2028 "
+        f"(LINE SEPARATOR), at character 6; {FIX}"
+    ) in run.output
+    assert (
+        "Not accepted: Title: 'Alpha\\u200b': contains an invisible character, U+200B (ZERO "
+        f"WIDTH SPACE), at character 6; {FIX}"
+    ) in run.output
+    text = (site / "sessions" / "2027-05-11-alpha-online.md").read_text(encoding="utf-8")
+    assert text == (
+        "Title: Alpha live\n"
+        "Program: alpha\n"
+        "Format: online\n"
+        "Start: 2027-05-11 12:00\n"
+        "Duration: 1h\n"
+        "Timezone: America/New_York\n"
+        "Join-URL: https://example.org/join/alpha-may\n"
+        "Status: scheduled\n"
+        "UID: 2027-05-11-alpha-online\n"
+        "Sequence: 0\n"
+        "\n"
+    )
+    build(site)
+
+
+@pytest.mark.parametrize("answer", ["²", "١٢:٠٠", "٣٠"])
+def test_unicode_digits_are_refused_without_a_traceback(site: Path, answer: str) -> None:
+    for name in ("--program", "--duration"):
+        flags = {**ONLINE, name: answer}
+        run = invoke("new-session", "--content", str(site),
+                     *[part for item in flags.items() for part in item])  # fmt: skip
+        assert run.status == 1, run.output
+        assert run.output.startswith(f"new-session: {name if name == '--program' else '--dur'}")
+        assert "Traceback" not in run.output
+
+
+def test_compose_refuses_a_value_that_would_break_the_header() -> None:
+    from tools.staff.new_session import NewSessionError, compose
+
+    with pytest.raises(NewSessionError, match=r"^Title: 'a\\n\\nUID: x': contains a line break"):
+        compose({"Title": "a\n\nUID: x", "UID": "real"})
+
+
+@pytest.mark.parametrize("command", ["new-session", "check"])
+def test_a_content_folder_that_does_not_exist_is_named_without_a_traceback(
+    tmp_path: Path, command: str
+) -> None:
+    missing = tmp_path / "no-such-content"
+    flags = ONLINE_FLAGS if command == "new-session" else []
+    run = invoke(command, "--content", str(missing), *flags)
+    assert run.status == 1
+    assert run.output.strip() == (
+        f"{command}: --content: {str(missing)!r}: no such folder; give the site's content "
+        "folder, e.g. --content content (or leave it out)"
+    )

@@ -1,4 +1,6 @@
-"""Accessibility: axe-core (bundled by axe-playwright-python) on every page, in Chromium.
+"""Accessibility: axe-core (bundled by axe-playwright-python) on every page, in Chromium, on a
+laptop (1280 px) and on a phone (390 px, touch): layouts differ (the month view is an agenda on
+a phone, the comparison a scroll region), so each width is checked.
 
 The WCAG 2.0, 2.1 and 2.2 level A and AA rules, zero violations allowed. A canary page with
 known violations, one of them from WCAG 2.2, proves that axe runs with those rules and that
@@ -57,13 +59,26 @@ def test_axe_finds_known_violations(desktop: Page, server_url: str) -> None:
     assert {"image-alt", "color-contrast", "target-size"} <= found, found
 
 
+def check_page(tab: Page, server_url: str, page_path: str, width: str) -> None:
+    """Load the page in ``tab`` and fail with every axe violation it has."""
+    response = tab.goto(server_url + page_path)
+    assert response is not None and response.ok, f"{page_path}: HTTP {response and response.status}"
+    violations = axe_violations(tab)
+    assert not violations, (
+        f"{page_path} at {width}: {len(violations)} axe rule(s) violated:\n  "
+        + describe(violations)
+    )
+
+
 def test_page_has_no_axe_violations(
     desktop_tab: Page, server_url: str, site: ShippedSite, page_path: str
 ) -> None:
-    """axe finds no WCAG 2.0/2.1/2.2 A or AA violation on the page."""
-    response = desktop_tab.goto(server_url + page_path)
-    assert response is not None and response.ok, f"{page_path}: HTTP {response and response.status}"
-    violations = axe_violations(desktop_tab)
-    assert not violations, f"{page_path}: {len(violations)} axe rule(s) violated:\n  " + describe(
-        violations
-    )
+    """At 1280 px, axe finds no WCAG 2.0/2.1/2.2 A or AA violation on the page."""
+    check_page(desktop_tab, server_url, page_path, "1280 px")
+
+
+def test_page_has_no_axe_violations_on_a_phone(
+    mobile_tab: Page, server_url: str, site: ShippedSite, page_path: str
+) -> None:
+    """At 390 px, axe finds no WCAG 2.0/2.1/2.2 A or AA violation on the page."""
+    check_page(mobile_tab, server_url, page_path, "390 px")

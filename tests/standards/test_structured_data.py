@@ -174,6 +174,8 @@ def event_problems(document: BeautifulSoup, event: dict) -> list[str]:
                 problems.append(f"offers availability: {offer['availability']!r}")
             elif page_status == "full" and offer["availability"] != f"{SCHEMA}SoldOut":
                 problems.append("offers availability: the session is full, expected SoldOut")
+    if page_status in ("cancelled", "postponed") and offers is not None:
+        problems.append(f"offers: a {page_status} session offers nothing to register for")
     return problems
 
 

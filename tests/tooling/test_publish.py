@@ -16,7 +16,7 @@ PUBLISHCONF = PROJECT_ROOT / "publishconf.py"
 
 def test_publish_settings_need_an_https_site_url(monkeypatch) -> None:
     monkeypatch.setenv("SITE_URL", "http://example.org")
-    with pytest.raises(SystemExit, match="SITE_URL must be the https address"):
+    with pytest.raises(SystemExit, match=r"SITE_URL: 'http://example\.org': must start with https"):
         load_settings(PUBLISHCONF)
 
 
@@ -78,6 +78,12 @@ def test_publish_refuses_an_unbuilt_folder(tmp_path) -> None:
 def test_rsync_needs_a_target(published_build: Path) -> None:
     with pytest.raises(PublishError, match="set PUBLISH_RSYNC_TARGET"):
         publish_with_rsync(published_build, "")
+
+
+@pytest.mark.parametrize("target", ["--dry-run", "-n", "-e sh -c 'touch /tmp/x' x:"])
+def test_rsync_refuses_a_target_that_is_an_option(published_build: Path, target: str) -> None:
+    with pytest.raises(PublishError, match="starts with '-', so rsync would read it as an option"):
+        publish_with_rsync(published_build, target)
 
 
 def test_rsync_mirrors_the_output_and_deletes_stale_files(published_build: Path, tmp_path):

@@ -5,14 +5,21 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from tools.linkcheck.cache import SuccessCache
-from tools.linkcheck.config import DEFAULT_CONFIG_NAME, CheckerConfig, SiteConfig, load_config
+from tools.linkcheck.config import (
+    DEFAULT_CONFIG_NAME,
+    CheckerConfig,
+    ConfigError,
+    SiteConfig,
+    load_config,
+)
 from tools.linkcheck.external import LiveChecker
-from tools.linkcheck.ignore import local_today
+from tools.linkcheck.ignore import IgnoreConfigError, local_today
 from tools.linkcheck.model import ExternalResult, Outcome
 from tools.linkcheck.offline import SiteCheck, check_site
 from tools.linkcheck.report import (
@@ -56,8 +63,12 @@ def run(
     live: bool = True,
     stream: TextIO = sys.stdout,
     progress_stream: TextIO = sys.stderr,
+    allowed_local_endpoints: Iterable[tuple[str, int]] = (),
 ) -> int:
-    """Check ``output``; print a report; write the JSON report; 1 if anything is broken."""
+    """Check ``output``; print a report; write the JSON report; 1 if anything is broken.
+
+    ``allowed_local_endpoints`` is for tests only (see LiveChecker): no command-line option
+    or setting reaches it."""
     today = local_today()
     config = load_config(config_file)
     check = check_site(output, site_config(settings_file), ignore=config.ignore, today=today)
@@ -77,6 +88,7 @@ def run(
             ignore=config.ignore,
             today=today,
             progress=ProgressLine(progress_stream),
+            allowed_local_endpoints=allowed_local_endpoints,
         )
         results = checker.run(check.external)
         details = format_external(results)
@@ -102,6 +114,17 @@ def run(
     return exit_status(check, results)
 
 
+def run_or_explain(output: Path, **options: Any) -> int:
+    """:func:`run`, with a problem in linkcheck.toml or the site's URLs, or a missing build,
+    printed (to stderr) as one line naming the file, setting and value, and exit status 2:
+    never a traceback."""
+    try:
+        return run(output, **options)
+    except (ConfigError, IgnoreConfigError, FileNotFoundError) as error:
+        print(f"linkcheck: {error}", file=sys.stderr)
+        return 2
+
+
 def exit_status(check: SiteCheck, results: list[ExternalResult] | None) -> int:
     """1 if any offline problem or any broken external link, else 0 (unverified is fine)."""
     broken = any(result.outcome is Outcome.BROKEN for result in results or [])
@@ -118,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--offline", action="store_true", help="skip the live check")
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    return run(
+    return run_or_explain(
         arguments.output.resolve(),
         settings_file=arguments.settings.resolve(),
         config_file=arguments.config,

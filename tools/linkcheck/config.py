@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -76,7 +77,7 @@ class SiteConfig:
 class LiveSettings:
     """Budgets and manners of the live check; every field can be set in [external]."""
 
-    timeout: float = 15.0  # seconds for one request
+    timeout: float = 15.0  # wall-clock seconds for one request, its whole answer included
     budget: float = 300.0  # seconds for the whole run
     per_host: int = 2  # requests in flight to one host
     min_interval: float = 1.0  # seconds between two request starts to one host
@@ -119,6 +120,23 @@ def load_config(path: Path) -> CheckerConfig:
     )
 
 
+# The range each number in [external] must fall in: a zero worker count, a negative timeout
+# or a budget of 1e308 would hang the run or make it meaningless.
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "timeout": (0.1, 600.0),
+    "budget": (1.0, 86_400.0),
+    "per_host": (1, 16),
+    "min_interval": (0.0, 60.0),
+    "workers": (1, 64),
+    "max_retries": (0, 10),
+    "max_retry_wait": (0.0, 3_600.0),
+    "backoff": (0.0, 60.0),
+    "cache_days": (0.0, 365.0),
+    "max_redirects": (0, 30),
+}
+_USER_AGENT = re.compile(r"^[\x20-\x7e]{1,200}$")  # one printable line: it is a header
+
+
 def _live_settings(table: Mapping[str, Any], path: Path) -> LiveSettings:
     known = {f.name: f for f in fields(LiveSettings)}
     values = {}
@@ -131,5 +149,15 @@ def _live_settings(table: Mapping[str, Any], path: Path) -> LiveSettings:
         if not isinstance(value, wanted) or isinstance(value, bool):
             kind = {float: "a number", int: "a whole number", str: "a string"}[wanted]
             raise ConfigError(f"{path}: [external] {key} must be {kind}, got {value!r}")
+        low, high = _BOUNDS.get(key, (None, None))
+        if low is not None and not low <= value <= high:
+            raise ConfigError(
+                f"{path}: [external] {key} = {value!r}: must be from {low:g} to {high:g}"
+            )
+        if key == "user_agent" and not _USER_AGENT.match(value):
+            raise ConfigError(
+                f"{path}: [external] user_agent = {value!r}: must be one line of 1 to 200 "
+                "printable ASCII characters (it is sent as an HTTP header)"
+            )
         values[key] = value
     return LiveSettings(**values)

@@ -1,28 +1,44 @@
-"""The live check: each unique external URL once, politely, within a time budget."""
+"""The live check: each unique external URL once, politely, within a time budget.
+
+Each request has a wall-clock deadline (``timeout``, cut short by the run's ``budget``), and
+a watchdog ends the run when the budget is spent even if a check is stuck. Every host, of
+the link and of each redirect, is resolved once and every address it has is checked: one
+that is not a public internet address (loopback, private, link-local such as the cloud
+metadata service, and the like: ``addresses.refusal_reason``) is refused and reported.
+"""
 
 from __future__ import annotations
 
 import errno
 import http.client
+import ipaddress
 import logging
+import queue
 import random
 import socket
 import ssl
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urljoin, urlsplit
 
+from tools.linkcheck.addresses import (
+    IPAddress,
+    Resolver,
+    refusal_reason,
+    resolve,
+    system_resolver,
+)
 from tools.linkcheck.cache import SuccessCache
 from tools.linkcheck.config import LiveSettings, netloc_of
 from tools.linkcheck.ignore import IgnoreList, local_today
 from tools.linkcheck.model import ExternalResult, Outcome, Usage
+from tools.linkcheck.transport import Answer
+from tools.linkcheck.transport import request as send_request
 
 logger = logging.getLogger(__name__)
 
@@ -43,18 +59,16 @@ _CHALLENGE_MARKERS = (
     b"incapsula",
 )
 _SAFE_PATH = "/%:@!$&'()*+,;=-._~"
+# How long past the run's budget the watchdog waits for checks already running.
+_WATCHDOG_GRACE = 1.0
 
 
 class _BudgetSpentError(Exception):
-    """The run's time budget ran out before this request could start."""
+    """The run's time budget ran out before this request could start or finish."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Response:
-    status: int
-    reason: str
-    headers: Mapping[str, str]
-    body: bytes
+class _RefusedAddressError(Exception):
+    """The host resolves to an address the check must not connect to; says which and why."""
 
 
 class _HostGate:
@@ -117,7 +131,7 @@ def classify_error(error: BaseException, timeout: float) -> tuple[Outcome, str]:
     if isinstance(error, http.client.InvalidURL):
         return Outcome.BROKEN, f"the URL is malformed: {error}"
     if isinstance(error, TimeoutError):
-        return Outcome.UNVERIFIED, f"no answer within {timeout:g} s"
+        return Outcome.UNVERIFIED, f"no complete answer within {timeout:g} s"
     if isinstance(error, http.client.HTTPException):
         return Outcome.UNVERIFIED, f"the server's answer was not valid HTTP ({error!r})"
     if isinstance(error, OSError) and error.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
@@ -125,7 +139,7 @@ def classify_error(error: BaseException, timeout: float) -> tuple[Outcome, str]:
     return Outcome.UNVERIFIED, f"the connection failed: {error}"
 
 
-def _is_challenge(response: _Response) -> bool:
+def _is_challenge(response: Answer) -> bool:
     headers = response.headers
     if headers.get("cf-mitigated", "").lower() == "challenge" or "x-amzn-waf-action" in headers:
         return True
@@ -136,7 +150,7 @@ def _is_challenge(response: _Response) -> bool:
     return any(marker in body for marker in _CHALLENGE_MARKERS)
 
 
-def classify_response(response: _Response) -> tuple[Outcome, str]:
+def classify_response(response: Answer) -> tuple[Outcome, str]:
     """The outcome of a final (non-redirect, non-retried) HTTP answer."""
     status = response.status
     if 200 <= status < 300:
@@ -167,12 +181,21 @@ class LiveChecker:
         ignore: IgnoreList | None = None,
         today: date | None = None,
         progress: ProgressFn | None = None,
+        resolver: Resolver = system_resolver,
+        allowed_local_endpoints: Iterable[tuple[str, int]] = (),
     ) -> None:
+        """``resolver`` looks host names up (default: the system's getaddrinfo).
+        ``allowed_local_endpoints``: (loopback IP, port) pairs the check may connect to
+        although they are not public, for tests that run their own server on 127.0.0.1;
+        nothing in linkcheck.toml or the content can set it, and any other loopback port,
+        private or link-local address stays refused."""
         self.settings = settings
         self.cache = cache
         self.ignore = ignore or IgnoreList()
         self.today = today or local_today()
         self.progress = progress
+        self._resolver = resolver
+        self._allowed = frozenset(_loopback_endpoint(*pair) for pair in allowed_local_endpoints)
         self._gates: dict[str, _HostGate] = {}
         self._gates_lock = threading.Lock()
         self._ssl = ssl.create_default_context()
@@ -192,24 +215,64 @@ class LiveChecker:
         counts: Counter[Outcome] = Counter(result.outcome for result in results)
         total = len(external)
         self._report(len(results), total, counts)
-        with ThreadPoolExecutor(self.settings.workers, thread_name_prefix="linkcheck") as pool:
-            futures = {pool.submit(self.check, url): url for url in _by_host_round_robin(pending)}
-            for future in as_completed(futures):
-                try:
-                    result = future.result()
-                except Exception as error:  # one odd URL must not end the whole run
-                    logger.exception("checking %s failed", futures[future])
-                    reason = f"the checker failed on this URL: {error!r}"
-                    result = ExternalResult(futures[future], Outcome.UNVERIFIED, reason)
-                result.usages = list(external[futures[future]])
-                results.append(result)
-                counts[result.outcome] += 1
-                if self.cache is not None:
-                    self.cache.put(result)
-                self._report(len(results), total, counts)
+        for result in self._check_all(_by_host_round_robin(pending)):
+            result.usages = list(external[result.url])
+            results.append(result)
+            counts[result.outcome] += 1
+            if self.cache is not None:
+                self.cache.put(result)
+            self._report(len(results), total, counts)
         if self.cache is not None:
             self.cache.save()
         return sorted(results, key=lambda result: result.url)
+
+    def _check_all(self, urls: list[str]) -> Iterator[ExternalResult]:
+        """Check ``urls`` on ``workers`` daemon threads, yielding each result as it comes.
+
+        The watchdog: once the budget (and a short grace) is spent, every URL not finished
+        is yielded as unverified and the run goes on without waiting; the threads are
+        daemons, so a check stuck somewhere cannot keep the process alive either.
+        """
+        if not urls:
+            return
+        tasks: queue.SimpleQueue[str] = queue.SimpleQueue()
+        for url in urls:
+            tasks.put(url)
+        finished: queue.SimpleQueue[ExternalResult] = queue.SimpleQueue()
+
+        def work() -> None:
+            while True:
+                try:
+                    url = tasks.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    result = self.check(url)
+                except Exception as error:  # one odd URL must not end the whole run
+                    logger.exception("checking %s failed", url)
+                    reason = f"the checker failed on this URL: {error!r}"
+                    result = ExternalResult(url, Outcome.UNVERIFIED, reason)
+                finished.put(result)
+
+        for number in range(min(self.settings.workers, len(urls))):
+            threading.Thread(target=work, name=f"linkcheck-{number}", daemon=True).start()
+        unfinished = set(urls)
+        while unfinished:
+            wait = self._deadline + _WATCHDOG_GRACE - time.monotonic()
+            try:
+                result = finished.get(timeout=max(0.0, wait))
+            except queue.Empty:
+                break
+            if result.url in unfinished:
+                unfinished.discard(result.url)
+                yield result
+        for url in sorted(unfinished):
+            yield ExternalResult(
+                url,
+                Outcome.UNVERIFIED,
+                f"not finished when the run's time budget of {self.settings.budget:g} s ran "
+                "out; the run stopped waiting for it",
+            )
 
     def _report(self, done: int, total: int, counts: Counter[Outcome]) -> None:
         if self.progress is not None:
@@ -240,7 +303,7 @@ class LiveChecker:
                     Outcome.UNVERIFIED,
                     f"not checked: the run's time budget of {settings.budget:g} s ran out",
                 )
-            except _TooManyRedirectsError as error:
+            except (_TooManyRedirectsError, _RefusedAddressError) as error:
                 return ExternalResult(url, Outcome.BROKEN, str(error))
             except (OSError, http.client.HTTPException) as error:
                 outcome, reason = classify_error(error, settings.timeout)
@@ -280,11 +343,12 @@ class LiveChecker:
             permanent_redirect=permanent,
         )
 
-    def _follow(self, url: str) -> tuple[_Response, str, str | None]:
+    def _follow(self, url: str) -> tuple[Answer, str, str | None]:
         """Request ``url``, following redirects; returns (answer, final URL, permanent target)."""
         current, permanent, all_permanent = url, None, True
+        came_from: str | None = None
         for _ in range(self.settings.max_redirects + 1):
-            response = self._head_then_get(current)
+            response = self._head_then_get(current, came_from)
             location = response.headers.get("location")
             if not (300 <= response.status < 400 and response.status != 304 and location):
                 return response, current, permanent
@@ -292,19 +356,19 @@ class LiveChecker:
             all_permanent = all_permanent and response.status in _PERMANENT
             if all_permanent:
                 permanent = following
-            current = following
+            came_from, current = current, following
         raise _TooManyRedirectsError(
             f"more than {self.settings.max_redirects} redirects (a redirect loop?)"
         )
 
-    def _head_then_get(self, url: str) -> _Response:
+    def _head_then_get(self, url: str, came_from: str | None) -> Answer:
         """HEAD first; GET when HEAD fails, since many servers mishandle HEAD."""
         try:
-            response = self._request("HEAD", url)
+            response = self._request("HEAD", url, came_from)
         except (ConnectionResetError, http.client.RemoteDisconnected, http.client.BadStatusLine):
-            return self._request("GET", url)
+            return self._request("GET", url, came_from)
         if response.status >= 400 and response.status not in _RETRIED:
-            return self._request("GET", url)
+            return self._request("GET", url, came_from)
         return response
 
     def _gate(self, host: str) -> _HostGate:
@@ -315,7 +379,7 @@ class LiveChecker:
                 self._gates[host] = gate
             return gate
 
-    def _request(self, method: str, url: str) -> _Response:
+    def _request(self, method: str, url: str, came_from: str | None = None) -> Answer:
         parts = urlsplit(url)
         try:
             port = parts.port
@@ -324,40 +388,70 @@ class LiveChecker:
             raise http.client.InvalidURL(f"{url!r}: {error}") from error
         if parts.scheme not in ("http", "https") or not host:
             raise http.client.InvalidURL(f"cannot request {url!r}")
+        port = port or (443 if parts.scheme == "https" else 80)
         target = quote(parts.path or "/", safe=_SAFE_PATH)
         if parts.query:
             target += "?" + quote(parts.query, safe=_SAFE_PATH + "?=&")
         with self._gate(netloc_of(parts.scheme, parts.netloc)).slot(self._deadline):
-            timeout = min(self.settings.timeout, self._deadline - time.monotonic())
-            if timeout <= 0:
+            started = time.monotonic()
+            deadline = min(started + self.settings.timeout, self._deadline)
+            if deadline <= started:
                 raise _BudgetSpentError
-            if parts.scheme == "https":
-                connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                    host, port, timeout=timeout, context=self._ssl
-                )
-            else:
-                connection = http.client.HTTPConnection(host, port, timeout=timeout)
             try:
-                connection.request(
+                addresses = resolve(host, port, deadline, self._resolver)
+                for address in addresses:
+                    self._refuse_unless_public(address.ip, port, url, came_from)
+                return send_request(
                     method,
+                    host,
+                    port,
                     target,
+                    addresses=addresses,
+                    deadline=deadline,
                     headers={
                         "User-Agent": self.settings.user_agent,
                         "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
                         "Accept-Encoding": "identity",
                         "Connection": "close",
                     },
+                    tls=self._ssl if parts.scheme == "https" else None,
+                    body_limit=_BODY_LIMIT,
                 )
-                answer = connection.getresponse()
-                body = answer.read(_BODY_LIMIT) if method == "GET" else b""
-                headers = {name.lower(): value for name, value in answer.getheaders()}
-                return _Response(answer.status, answer.reason, headers, body)
-            except TimeoutError as error:
-                if timeout < self.settings.timeout:  # cut short by the run's budget
+            except TimeoutError as error:  # DeadlineError, a socket or DNS timeout
+                if deadline < started + self.settings.timeout:  # cut short by the budget
                     raise _BudgetSpentError from error
                 raise
-            finally:
-                connection.close()
+
+    def _refuse_unless_public(
+        self, ip: IPAddress, port: int, url: str, came_from: str | None
+    ) -> None:
+        """Raise _RefusedAddressError when ``ip`` is not a public internet address."""
+        reason = refusal_reason(ip)
+        if reason is None or (str(ip), port) in self._allowed:
+            return
+        host = urlsplit(url).hostname
+        how = f"a redirect from {came_from} leads to {url}" if came_from else "the link"
+        where = f"{host} is {ip}" if _is_ip_literal(host) else f"{host} resolves to {ip}"
+        raise _RefusedAddressError(
+            f"refused: {how}, and {where}, {reason}, not a public internet address; it was "
+            "not requested (a public page must not lead into a private network)"
+        )
+
+
+def _is_ip_literal(host: str | None) -> bool:
+    try:
+        ipaddress.ip_address(host or "")
+    except ValueError:
+        return False
+    return True
+
+
+def _loopback_endpoint(address: str, port: int) -> tuple[str, int]:
+    """(address, port) normalised; only loopback addresses may be allowed (tests)."""
+    ip = ipaddress.ip_address(address)
+    if not ip.is_loopback:
+        raise ValueError(f"only loopback addresses can be allowed, not {address!r}")
+    return str(ip), int(port)
 
 
 class _TooManyRedirectsError(Exception):

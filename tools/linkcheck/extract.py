@@ -436,7 +436,13 @@ def _ics_url_lines(text: str) -> tuple[list[tuple[str, str, int]], tuple[int, st
     found: list[tuple[str, str, int]] = []
     stack: list[str] = []
     logical: list[tuple[str, int]] = []
-    for number, raw in enumerate(text.splitlines(), 1):
+    # RFC 5545 content lines end with CRLF and nothing else does: str.splitlines() would also
+    # break at U+2028, U+0085, form feeds... inside a value, and so see lines no client sees.
+    for number, raw in enumerate(text.split("\r\n"), 1):
+        stray = next((c for c in raw if c in "\r\n"), None)
+        if stray is not None:
+            what = "a line feed (LF)" if stray == "\n" else "a carriage return (CR)"
+            return found, (number, f"{what} that is not part of a CRLF line ending")
         if raw[:1] in (" ", "\t") and logical:
             content, start = logical[-1]
             logical[-1] = (content + raw[1:], start)

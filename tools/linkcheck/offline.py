@@ -303,10 +303,13 @@ def _locate(check: SiteCheck, site: SiteConfig) -> list[Problem]:
 
 
 def _lines(path: Path) -> list[str]:
+    """The file's lines as parsers number them: split at LF (CRLF counts once), never at
+    U+2028 and the other breaks str.splitlines() knows."""
     try:
-        return path.read_text("utf-8", errors="replace").splitlines()
+        text = path.read_text("utf-8", errors="replace")
     except OSError:
         return []
+    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def _variants(url: str) -> list[str]:

@@ -1,9 +1,11 @@
 """Read the site's content as the build does, without writing anything.
 
-Pelican's own pipeline runs (``Pelican.run()``) with a writer that writes nothing, installed
-through Pelican's ``get_writer`` signal: news, pages, programs, quotes, figures and sessions
-are read and checked by the plugins' own validators, every problem is collected (the
-plugins record them and raise them all at once), and no page is written.
+Pelican's own pipeline runs (``Pelican.run()``) with a writer that writes nothing: the site's
+writer (content_guard's, handed to Pelican through its ``get_writer`` signal) in its
+check-only mode (``CONTENT_GUARD_CHECK_ONLY``), which checks where each page would go and
+writes none. News, pages, programs, quotes, figures and sessions are read and checked by the
+plugins' own validators, every problem is collected (the plugins record them and raise them
+all at once, or log them with the problem attached), and no page is written.
 """
 
 from __future__ import annotations
@@ -17,31 +19,14 @@ from typing import Any
 
 from pelican import Pelican, signals
 from pelican.plugins.info_sessions.generator import SessionsGenerator
-from pelican.plugins.info_sessions.headers import shown_path
-from pelican.plugins.info_sessions.hooks import session_read
 from pelican.plugins.info_sessions.model import Session
 from pelican.plugins.info_sessions.problems import ContentError, Problem, by_file
 from pelican.plugins.info_sessions.settings import SessionSettings
 from pelican.plugins.info_sessions.validation import Checked
-from pelican.writers import Writer
 
+from content_guard import CHECK_ONLY
 from programs.generator import ProgramsGenerator
 from tools.build import PROJECT_ROOT, LoggedMessage, load_settings, logged_messages, site_today
-
-
-class NullWriter(Writer):
-    """Pelican's writer, writing nothing: pages and feeds are neither rendered nor saved."""
-
-    def write_file(self, *args: Any, **kwargs: Any) -> None:
-        """Write no page."""
-
-    def write_feed(self, *args: Any, **kwargs: Any) -> None:
-        """Write no feed."""
-
-
-def null_writer(pelican: Pelican) -> type[Writer]:
-    """Pelican's get_writer signal: hand it the writer that writes nothing."""
-    return NullWriter
 
 
 @dataclass
@@ -63,58 +48,15 @@ class SiteContent:
         return self.folder.parent / display_path
 
 
-class _FileOfMessages:
-    """Which file was being read when each message was logged: Pelican announces every
-    content object it has read (``content_object_init``), the sessions plugin every session
-    file (``session_read``); what was logged since the previous one came from that file."""
-
-    def __init__(self, logged: list[LoggedMessage], content_path: str) -> None:
-        self.logged = logged
-        self.content_path = content_path
-        self.files: dict[int, str] = {}  # index in ``logged`` -> file as problems name it
-        self._done = 0
-
-    def _read(self, path: str) -> None:
-        for index in range(self._done, len(self.logged)):
-            self.files[index] = path
-        self._done = len(self.logged)
-
-    def content(self, content: Any) -> None:
-        """Pelican's content_object_init: a news item, page, program or quote was read."""
-        self._read(shown_path(self.content_path, content.source_path))
-
-    def session(self, path: str, **_: Any) -> None:
-        """The sessions plugin's session_read: a session file was read."""
-        self._read(path)
-
-    def problems(self) -> list[Problem | LoggedMessage]:
-        """The logged messages; a link removed by safe_markdown as a problem of its file."""
-        found: list[Problem | LoggedMessage] = []
-        for index, message in enumerate(self.logged):
-            file = self.files.get(index)
-            if message.logger == "safe_markdown" and message.args and file:
-                found.append(
-                    Problem(
-                        file,
-                        "(link)",
-                        str(message.args[0]),
-                        "not allowed: only https, mailto and site-relative links (such as "
-                        "/programs/) may be used; change or remove the link",
-                    )
-                )
-            else:
-                found.append(message)
-        return found
-
-
 class _Generators:
-    """Keeps the generators of one run (Pelican's all_generators_finalized signal)."""
+    """Keeps the generators of one run, each as it is made (Pelican's generator_init signal:
+    a plugin may stop the run before all_generators_finalized reaches every receiver)."""
 
     def __init__(self) -> None:
         self.all: list[Any] = []
 
-    def __call__(self, generators: list[Any]) -> None:
-        self.all = list(generators)
+    def __call__(self, generator: Any) -> None:
+        self.all.append(generator)
 
     def first(self, kind: type) -> Any:
         return next((g for g in self.all if isinstance(g, kind)), None)
@@ -131,24 +73,21 @@ def read_content(
         overrides["PATH"] = str(content.resolve())
     if today:
         overrides.update(site_today(today))
+    overrides[CHECK_ONLY] = True
     generators = _Generators()
     with tempfile.TemporaryDirectory(prefix="check-") as unused_output:
         settings = load_settings(settings_file, {**overrides, "OUTPUT_PATH": unused_output})
         found: list[Problem | LoggedMessage] = []
-        with logged_messages(settings) as logged:
-            files = _FileOfMessages(logged, settings["PATH"])
-            with (
-                signals.get_writer.connected_to(null_writer),
-                signals.all_generators_finalized.connected_to(generators),
-                signals.content_object_init.connected_to(files.content),
-                session_read.connected_to(files.session),
-                contextlib.redirect_stdout(io.StringIO()),  # Pelican's "Done: ..." line
-            ):
-                try:
-                    Pelican(settings).run()
-                except ContentError as error:
-                    found += error.problems
-        found += files.problems()
+        with (
+            logged_messages(settings) as logged,
+            signals.generator_init.connected_to(generators),
+            contextlib.redirect_stdout(io.StringIO()),  # Pelican's "Done: ..." line
+        ):
+            try:
+                Pelican(settings).run()
+            except ContentError as error:
+                found += error.problems
+        found = [*logged.problems, *found]
     return _site(Path(settings["PATH"]), settings, generators, found)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +24,15 @@ from tools.build import PROJECT_ROOT
 from tools.staff.content import SiteContent, read_content
 
 DEFAULT_DURATION = "1h"
-_CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}$", re.ASCII)
+# Never in an answer: each answer becomes one header line, so a line break (CR, LF, and the
+# Unicode ones some readers break at: U+0085, U+2028, U+2029) would add header lines or end
+# the header; control characters (C0, DEL, C1), zero-width and bidi controls and the byte
+# order mark are invisible and change what calendars and browsers show.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_CONTROL_NAMES = {"\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\t": "TAB", "\x85": "NEXT LINE"}
 
 
 class NewSessionError(Exception):
@@ -60,13 +69,37 @@ FIELD_ORDER = (
 )  # fmt: skip
 
 
+def unsafe_character_problem(value: str) -> str | None:
+    """What is wrong when ``value`` holds a line break or an invisible character; None when
+    it holds none."""
+    found = _UNSAFE.search(value)
+    if found is None:
+        return None
+    character = found.group()
+    name = _CONTROL_NAMES.get(character) or unicodedata.name(character, "a control character")
+    kind = "a line break" if character in "\n\r\x85\u2028\u2029" else "an invisible character"
+    return (
+        f"{value!r}: contains {kind}, U+{ord(character):04X} ({name}), at character "
+        f"{found.start() + 1}; give the whole answer on one line, without invisible characters "
+        "(type it again rather than pasting it)"
+    )
+
+
 def flag(key: str) -> str:
     """The command-line flag of an answer: '--join-url'."""
     return "--duration or --end" if key == "end" else f"--{key}"
 
 
 def compose(values: dict[str, str], body: str = "") -> str:
-    """A session file from header values (in the documented order) and a body."""
+    """A session file from header values (in the documented order) and a body.
+
+    Raises NewSessionError for a value with a line break or an invisible character: it would
+    add header lines, or end the header early and move the lines after it into the body.
+    """
+    for name in FIELD_ORDER:
+        problem = unsafe_character_problem(values.get(name, ""))
+        if problem:
+            raise NewSessionError(f"{name}: {problem}")
     header = "".join(f"{name}: {values[name]}\n" for name in FIELD_ORDER if values.get(name))
     return f"{header}\n{body}"
 
@@ -123,12 +156,12 @@ class Interview:
     def fill(self, question: Question, answer: str) -> dict[str, str]:
         """The header values an answer gives."""
         answer = answer.strip() or self.default(question)
-        if question.key == "program" and answer.isdigit():
+        if question.key == "program" and answer.isascii() and answer.isdigit():
             slugs = list(self.programs)
             if 1 <= int(answer) <= len(slugs):
                 answer = slugs[int(answer) - 1]
         if question.key == "end":
-            if answer.isdigit():
+            if answer.isascii() and answer.isdigit():
                 answer = f"{answer}m"  # minutes, as the prompt's examples suggest
             if parse_duration(answer) is not None:
                 return {"Duration": answer, "End": ""}
@@ -139,6 +172,9 @@ class Interview:
 
     def problems(self, question: Question, answer: str) -> list[str]:
         """The validator's problems with ``answer`` (given the answers before it)."""
+        unsafe = unsafe_character_problem(answer)
+        if unsafe:
+            return [f"{question.fields[0]}: {unsafe}"]
         if not answer.strip() and not self.default(question) and self.required(question):
             return ["an answer is needed"]
         candidate = {**self.values, **self.fill(question, answer)}
@@ -247,6 +283,13 @@ def run(
     if interactive is None:
         interactive = sys.stdin.isatty()
     given = {key: value for key, value in answers.items() if value is not None}
+    unsafe = [
+        f"--{key}: {problem}"
+        for key, value in given.items()
+        if (problem := unsafe_character_problem(value))
+    ]
+    if unsafe:
+        raise NewSessionError("\n".join(unsafe))
     if "end" in given and "duration" in given:
         raise NewSessionError("give --duration or --end, not both")
     if "duration" in given:
@@ -255,6 +298,11 @@ def run(
         raise NewSessionError(
             f"missing {', '.join(missing_flags(given))} (there is no terminal to ask on); "
             "give every answer as a flag (invoke --help new-session lists them)"
+        )
+    if content is not None and not content.is_dir():
+        raise NewSessionError(
+            f"--content: {str(content)!r}: no such folder; give the site's content folder, "
+            "e.g. --content content (or leave it out)"
         )
     site = read_content(settings_file, content)
     config = site.session_config

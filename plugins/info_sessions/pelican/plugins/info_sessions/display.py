@@ -7,6 +7,7 @@ hold the English copy around these values.
 from __future__ import annotations
 
 import calendar
+import html
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -14,11 +15,11 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import links
 from .jsonld import Organizer, event_jsonld, jsonld_script_text
-from .model import Format, Session, Status
+from .model import URL_TAIL, WITHDRAWN_LINK, Format, Session, Status
 from .plaintext import html_to_text
 from .programs import Program
 from .settings import SessionSettings
@@ -101,8 +102,17 @@ class SessionView:
 
     @property
     def body(self) -> Markup:
-        """The description rendered from Markdown (raw HTML already escaped)."""
-        return Markup(self.session.body_html)
+        """The description rendered from Markdown (raw HTML already escaped); once the
+        session is cancelled or postponed, without its join link (see html_without_link)."""
+        session = self.session
+        if session.join_link or not session.join_url:
+            return Markup(session.body_html)
+        return Markup(html_without_link(session.body_html, session.join_url))
+
+    @property
+    def join_url(self) -> str:
+        """The join link to show: "" once the session is cancelled or postponed."""
+        return self.session.join_link
 
     @property
     def format(self) -> Format:
@@ -140,6 +150,21 @@ class SessionView:
         return bool(self.session.registration_url) and self.session.status is Status.SCHEDULED
 
 
+_ANCHOR = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def html_without_link(body_html: str, url: str) -> str:
+    """Rendered Markdown with every link to ``url`` (or to an address it starts) reduced to
+    its text, and the address itself, where it is written out, replaced by WITHDRAWN_LINK."""
+
+    def unlink(anchor: re.Match[str]) -> str:
+        return anchor.group(2) if html.unescape(anchor.group(1)).startswith(url) else anchor[0]
+
+    body_html = _ANCHOR.sub(unlink, body_html)
+    escaped = str(escape(url))
+    return re.sub(re.escape(escaped) + URL_TAIL, WITHDRAWN_LINK, body_html)
+
+
 def summary(session: Session) -> str:
     """Title as calendars show it; prefixed when the session will not happen as planned."""
     prefix = {Status.CANCELLED: "Cancelled: ", Status.POSTPONED: "Postponed: "}
@@ -159,8 +184,8 @@ def description_head(session: Session, program_name: str, page_url: str) -> list
     lines.append(f"Information session{about} ({session.format.label.lower()}).")
     if session.format.in_person:
         lines.append(f"Where: {session.location}")
-    if session.join_url and session.status is not Status.CANCELLED:
-        lines.append(f"Join online: {session.join_url}")
+    if session.join_link:
+        lines.append(f"Join online: {session.join_link}")
     if session.registration_url and session.status is Status.SCHEDULED:
         lines.append(f"Register: {session.registration_url}")
     lines.append(f"Details: {page_url}")
@@ -170,11 +195,13 @@ def description_head(session: Session, program_name: str, page_url: str) -> list
 def calendar_links(session: Session, ics_url: str, short_description: str) -> CalendarLinks:
     """Add-to-calendar links for one session."""
     entry = links.CalendarEntry(
-        title=summary(session),
+        title=session.without_join_link(summary(session)),
         start=session.start,
         end=session.end,
-        details=short_description,
-        location=session.join_url if session.format is Format.ONLINE else session.location,
+        details=session.without_join_link(short_description),
+        location=(session.join_link or "Online")
+        if session.format is Format.ONLINE
+        else session.location,
     )
     return CalendarLinks(
         ics=ics_url,

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from .headers import HeaderField, HeaderReader, decode, shown_path
+from .headers import HeaderField, HeaderReader, decode
 from .model import FIELDS
+from .paths import shown_path
 from .problems import Problem
 from .settings import SessionSettings
 from .validation import Checked, program_problems, validate

@@ -36,11 +36,11 @@ from .feeds import (
     program_lists,
 )
 from .files import LIST_FORMATS, SessionReader, check_session_bytes
-from .headers import shown_path
-from .history import last_commit_times
+from .history import feed_stamp, last_commit_times
 from .hooks import session_read
 from .ical import CalendarInfo, EventInfo, IcalCache, calendar_bytes
 from .model import Session
+from .paths import ContentPathError, read_content_bytes, shown_path
 from .problems import ContentError, Problem, by_file, raise_recorded, record
 from .programs import Program
 from .settings import SessionSettings, save_as
@@ -111,7 +111,15 @@ class SessionsGenerator(Generator):
         relatives = sorted(self.get_files(self.config.path, extensions=("md",)))
         for relative in relatives:
             source = os.path.join(self.path, relative)
-            data = Path(source).read_bytes()
+            display = shown_path(self.path, source)
+            try:
+                data = read_content_bytes(self.path, source)
+            except ContentPathError as error:
+                name = os.path.basename(source)
+                self.checked[display] = Checked(
+                    None, (Problem(display, "(file)", name, str(error)),), "", "", {}
+                )
+                continue
             result = self.cache.checked(
                 source,
                 data,
@@ -119,7 +127,6 @@ class SessionsGenerator(Generator):
                     data, self.path, relative, self.config, reader
                 ),
             )
-            display = shown_path(self.path, source)
             session_read.send(display, checked=result)
             self.checked[display] = result
             slug = Path(relative).stem
@@ -143,14 +150,14 @@ class SessionsGenerator(Generator):
         logger.debug("info_sessions: read %d session files", len(self.checked))
 
     def _stamp(self) -> None:
-        """Each session's DTSTAMP: its Modified field, else its file's last commit, else
-        the start of today."""
+        """Each session's DTSTAMP (``history.feed_stamp``): the later of its file's last
+        commit and its Modified field, else the start of today."""
         folder = os.path.join(self.path, self.config.path)
         history = last_commit_times(folder) if os.path.isdir(folder) else {}
         fallback = self.config.today_start
         for session in self.sessions:
             name = os.path.relpath(session.source_path, folder).replace(os.sep, "/")
-            self.stamps[session.slug] = session.modified or history.get(name) or fallback
+            self.stamps[session.slug] = feed_stamp(session.modified, history.get(name), fallback)
 
     # -- once every context exists ---------------------------------------------------------
     def problems(self, program_slugs: Sequence[str]) -> list[Problem]:

@@ -8,7 +8,10 @@ a ``Problem`` with the line it is on.
 - ``read_header`` splits a file's text; ``decode`` turns its bytes into text or a problem.
 - ``HeaderReader`` is the same reader as a Pelican reader (a ``MarkdownReader`` whose header
   is read here): Pelican's ``Readers.read_file`` makes content objects with it, so metadata
-  processing, formatted fields and link handling stay Pelican's own.
+  processing, formatted fields and link handling stay Pelican's own. It reads a file only
+  through ``paths.read_content_bytes`` (a regular file inside the content folder), and a
+  Markdown extension that refuses part of a conversion by raising ``ContentError`` (the
+  site's safe_markdown does) becomes a problem of the file, on the line where it is written.
 """
 
 from __future__ import annotations
@@ -16,14 +19,15 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 
-from .problems import Problem
+from .paths import ContentPathError, read_content_bytes, shown_path
+from .problems import ContentError, Problem
 
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)$")
 # Control characters other than tab: invisible in editors, forbidden in iCalendar text, and
@@ -69,7 +73,28 @@ class Header:
     lines: dict[str, int]  # field name -> the line it is set on
     body: str
     problems: tuple[Problem, ...] = field(default_factory=tuple)
-    decoded: bool = True  # False: the file is not UTF-8 text, so nothing else was read
+    decoded: bool = True  # False: the file could not be read as UTF-8 text: nothing else was
+    body_name: str = "(body)"  # how problems name the body, e.g. "(description)"
+    body_line: int = 1  # the line of the file on which the body starts
+
+    def in_body(self, problems: Iterable[Problem]) -> tuple[Problem, ...]:
+        """Problems found while rendering the body (their lines counted from its first line)
+        as problems of this file: its path, the body's name, lines of the file."""
+        return tuple(
+            replace(
+                problem,
+                path=self.path,
+                field=self.body_name,
+                line=self.body_line + problem.line - 1 if problem.line else None,
+            )
+            for problem in problems
+        )
+
+    def in_field(self, name: str, problems: Iterable[Problem]) -> tuple[Problem, ...]:
+        """Problems found while rendering the value of field ``name`` as problems of this
+        file: its path, the field, the line the field is set on."""
+        line = self.lines.get(name)
+        return tuple(replace(p, path=self.path, field=name, line=line) for p in problems)
 
 
 def control_character(text: str, *, field: bool = False) -> str | None:
@@ -232,20 +257,17 @@ def read_header(
         )
     for number, line in enumerate(lines[body_start:], start=body_start + 1):
         reading.control(body_name, line.strip(" \t"), number, field=False)
+    body_lines = lines[body_start:]
+    leading = next((n for n, line in enumerate(body_lines) if line), len(body_lines))
     return Header(
         path=path,
         values=reading.values,
         lines=reading.lines,
-        body="\n".join(lines[body_start:]).strip("\n"),
+        body="\n".join(body_lines).strip("\n"),
         problems=tuple(reading.problems),
+        body_name=body_name,
+        body_line=body_start + 1 + leading,
     )
-
-
-def shown_path(content_path: str, source_path: str) -> str:
-    """How problems name a file: under the content folder's name ("content/programs/x.md")."""
-    folder = os.path.basename(os.path.normpath(content_path))
-    relative = os.path.relpath(source_path, content_path).replace(os.sep, "/")
-    return f"{folder}/{relative}"
 
 
 class HeaderReader(MarkdownReader):
@@ -267,7 +289,9 @@ class HeaderReader(MarkdownReader):
         self._markdown: Markdown | None = None
 
     def render(self, text: str) -> str:
-        """Markdown to HTML with the site's MARKDOWN settings (the header already read)."""
+        """Markdown to HTML with the site's MARKDOWN settings (the header already read). A
+        Markdown extension may refuse part of ``text`` by raising ``ContentError``, its
+        problems' lines counted from the first line of ``text``."""
         if self._markdown is None:
             self._markdown = Markdown(**self.settings["MARKDOWN"])
             self._markdown.preprocessors.deregister("meta")
@@ -278,20 +302,37 @@ class HeaderReader(MarkdownReader):
         """The header of ``text`` by this reader's fields; ``path`` as problems name it."""
         return read_header(text, path, cls.fields, cls.body_name)
 
+    def _rendered(self, text: str, found: list[Problem], where: Any) -> str:
+        """``render(text)``; what an extension refuses is added to ``found`` through
+        ``where`` (``Header.in_body`` or ``in_field``), and nothing is shown."""
+        try:
+            return self.render(text)
+        except ContentError as error:
+            found.extend(where(error.problems))
+            return ""
+
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         """Pelican's entry point: the body as HTML and the header values as metadata."""
-        path = shown_path(self.settings["PATH"], source_path)
-        with open(source_path, "rb") as handle:
-            text, problem = decode(handle.read(), path)
+        content = self.settings["PATH"]
+        path = shown_path(content, source_path)
+        try:
+            text, problem = decode(read_content_bytes(content, source_path), path)
+        except ContentPathError as error:
+            name = os.path.basename(source_path)
+            text, problem = None, Problem(path, "(file)", name, str(error))
         if text is None:
             self.headers[source_path] = Header(path, {}, {}, "", (problem,), decoded=False)
             return "", {}
         header = self.parse(text, path)
-        self.headers[source_path] = header
         formatted = set(self.settings["FORMATTED_FIELDS"])
         metadata: dict[str, Any] = {}
+        refused: list[Problem] = []
         for name, value in header.values.items():
             key = name.lower()
-            shown = self.render(value) if key in formatted else value
+            shown = value
+            if key in formatted:
+                shown = self._rendered(value, refused, lambda p, n=name: header.in_field(n, p))
             metadata[key] = self.process_metadata(key, shown)
-        return self.render(header.body), metadata
+        body = self._rendered(header.body, refused, header.in_body)
+        self.headers[source_path] = replace(header, problems=(*header.problems, *refused))
+        return body, metadata

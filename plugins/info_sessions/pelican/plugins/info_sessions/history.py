@@ -41,3 +41,15 @@ def parse_log(output: str) -> dict[str, datetime]:
         for name in lines[1:]:
             times.setdefault(name, when)
     return times
+
+
+def feed_stamp(
+    modified: datetime | None, committed: datetime | None, fallback: datetime
+) -> datetime:
+    """A session's DTSTAMP: its file's last commit, or its Modified field where that is later,
+    so that every committed edit raises it even when Modified was left as it was; a file not
+    committed yet: Modified, else ``fallback`` (the start of SITE_TODAY). Never the build's
+    clock, so that a rebuild writes the same bytes."""
+    if committed is None:
+        return modified or fallback
+    return max(committed, modified) if modified is not None else committed

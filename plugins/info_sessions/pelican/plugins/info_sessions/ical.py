@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -10,12 +11,45 @@ from icalendar import Calendar, Component, Event, vDuration, vText, vUri
 from icalendar.parser import Contentline
 
 from .cache import BuildCache
-from .model import Format, Session, Status
-from .vtimezone import ZoneTransitions, vtimezone
+from .model import Format, Session
+from .vtimezone import ZoneTransitions, vtimezone, wall_clock_is_unique
 
 # RFC 5545 3.1: content lines are folded before 75 octets.
 FOLD_AT = 74
 _END = b"END:VCALENDAR\r\n"
+# Every character at which str.splitlines() ends a line. Readers that split a feed that way
+# (vdirsyncer, and khal after it) would cut a content line holding one in two, so none may
+# be left inside a line (tests check this list against Python's own).
+LINE_BREAKS = "\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
+# Other control characters, which RFC 5545 3.3.11 does not allow in TEXT (a tab is allowed).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f]")
+
+
+class FeedLineError(ValueError):
+    """A property whose value would break its content line; the file is not written."""
+
+
+def feed_text(value: str, *, multiline: bool = False) -> str:
+    """``value`` fit for a TEXT property: each line break of any kind (LINE_BREAKS) becomes a
+    newline, which icalendar writes as ``\\n``, where the property holds lines of text
+    (DESCRIPTION), else a space; other control characters are dropped."""
+    value = value.replace("\r\n", "\n")
+    value = _LINE_BREAK.sub("\n" if multiline else " ", value)
+    return _CONTROL.sub("", value)
+
+
+def _check_line(line: str) -> str:
+    """The content line itself, or FeedLineError if a line break is left in it (a value
+    that is not TEXT, such as a URL or a parameter, cannot be escaped: it is refused)."""
+    found = _LINE_BREAK.search(line)
+    if found is None:
+        return line
+    name = re.split("[;:]", line, maxsplit=1)[0]
+    raise FeedLineError(
+        f"info_sessions: {name}: {line[:80]!r}: holds U+{ord(found.group()):04X}, which "
+        "calendar apps read as a line break; remove it from the setting or file it comes from"
+    )
 
 
 @dataclass(frozen=True)
@@ -44,31 +78,45 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def _when(value: datetime) -> datetime:
+    """A DTSTART or DTEND: in the session's zone (written with its TZID) when that wall-clock
+    time names one instant, else in UTC. RFC 5545 3.3.5 reads a local time in the hour
+    repeated when clocks go back as its first occurrence, and one in a skipped hour with the
+    offset before the gap, so an end worked out from Duration (00:30 EDT + 2 h = 01:30 EST)
+    would be read an hour early; a UTC time means one instant to every client. The pages,
+    JSON-LD and web calendar links carry the offset or UTC already."""
+    return value if wall_clock_is_unique(value) else _utc(value)
+
+
 def _location(session: Session) -> str:
-    """Venue for in-person and hybrid sessions; the join link for online-only sessions."""
-    return session.join_url if session.format is Format.ONLINE else session.location
+    """Venue for in-person and hybrid sessions; the join link for online-only sessions, and
+    "Online" once one is cancelled or postponed (so that the link a calendar showed before
+    is replaced, not kept)."""
+    if session.format is Format.ONLINE:
+        return session.join_link or "Online"
+    return session.location
 
 
 def _event(info: EventInfo) -> Event:
     session = info.session
+    text = session.without_join_link
     event = Event()
     event.add("uid", session.uid)
     event.add("dtstamp", _utc(info.stamp))
     event.add("sequence", session.sequence)
-    event.add("dtstart", session.start)
-    event.add("dtend", session.end)
-    event.add("summary", info.summary)
-    event.add("description", info.description)
-    if _location(session):
-        event.add("location", _location(session))
+    event.add("dtstart", _when(session.start))
+    event.add("dtend", _when(session.end))
+    event.add("summary", feed_text(text(info.summary)))
+    event.add("description", feed_text(text(info.description), multiline=True))
+    event.add("location", feed_text(text(_location(session))))
     event.add("url", vUri(info.page_url), parameters={"VALUE": "URI"})
     event.add("status", session.status.ical)
-    event.add("categories", list(info.categories))
+    event.add("categories", [feed_text(category) for category in info.categories])
     event.add("transp", "OPAQUE")
-    if session.join_url and session.status is not Status.CANCELLED:
+    if session.join_link:
         event.add(
             "conference",
-            vUri(session.join_url),
+            vUri(session.join_link),
             parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Join online"},
         )
     return event
@@ -118,12 +166,12 @@ def fold(line: str) -> str:
 def component_bytes(component: Component) -> bytes:
     """``component.to_ical(sorted=False)``, the same bytes about ten times faster: icalendar
     folds long lines one character at a time; ASCII lines, nearly all of ours, are cut by
-    index here (other lines still go through icalendar)."""
-    lines = component.content_lines(sorted=False)
+    index here (other lines still go through icalendar). Raises FeedLineError rather than
+    write a line holding a line break (LINE_BREAKS): every .ics file goes through here."""
+    lines = [_check_line(line) for line in component.content_lines(sorted=False) if line]
     return b"".join(
         (fold(line).encode("ascii") if line.isascii() else Contentline(line).to_ical()) + b"\r\n"
         for line in lines
-        if line
     )
 
 
@@ -133,16 +181,17 @@ def _head(
     """The calendar's own properties and its VTIMEZONEs, without END:VCALENDAR."""
     calendar = Calendar()
     calendar.add("version", "2.0")
-    calendar.add("prodid", prodid)
+    calendar.add("prodid", feed_text(prodid))
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     if info is not None:
         # vText explicitly: icalendar writes NAME and X- properties it does not know as raw
         # text, so a program called "A; B, C" would leave ; , and \ unescaped.
-        calendar.add("name", vText(info.name))
-        calendar.add("x-wr-calname", vText(info.name))
-        calendar.add("description", info.description)
-        calendar.add("x-wr-caldesc", vText(info.description))
+        name, description = feed_text(info.name), feed_text(info.description, multiline=True)
+        calendar.add("name", vText(name))
+        calendar.add("x-wr-calname", vText(name))
+        calendar.add("description", description)
+        calendar.add("x-wr-caldesc", vText(description))
         calendar.add("url", vUri(info.url), parameters={"VALUE": "URI"})
         calendar.add("refresh-interval", info.refresh, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(info.refresh))

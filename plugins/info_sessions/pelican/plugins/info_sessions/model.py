@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import re
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 
 from .headers import HeaderField
+
+# What may follow a join link inside text and still be part of its address.
+URL_TAIL = r"[^\s<>\"'()\[\]]*"
+# What stands in a text where a withdrawn join link was.
+WITHDRAWN_LINK = "(join link withdrawn)"
 
 # Longest session accepted: a calendar entry longer than this is almost always a typo.
 MAX_DURATION = timedelta(hours=12)
@@ -117,11 +123,49 @@ class Session:
     save_as: str
     feed_path: str
 
+    def _identity(self) -> tuple:
+        """Every field, with each datetime as its UTC instant and offset: Python compares two
+        datetimes of one zone by wall clock alone, so 01:30 EDT and 01:30 EST (the hour
+        repeated when clocks go back) would be equal, and a rebuild's cache would hand back
+        the feed entry of the other one."""
+        return tuple(
+            (value.astimezone(UTC), value.utcoffset()) if isinstance(value, datetime) else value
+            for value in (getattr(self, f.name) for f in fields(self))
+        )
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field is, datetimes as instants (see ``_identity``)."""
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._identity() == other._identity()
+
+    def __hash__(self) -> int:
+        """The hash of every field, datetimes as instants (see ``_identity``)."""
+        return hash(self._identity())
+
     def get_relative_source_path(self) -> str:
         """Where the file is under the content folder (what Pelican's source map uses)."""
         return self.relative_source_path
 
     @property
+    def join_link(self) -> str:
+        """The join link while the session is to take place at its time; "" when it is
+        cancelled or postponed, so that no page, feed or calendar link offers a meeting
+        that will not happen (every writer of a join link reads it from here)."""
+        return self.join_url if self.status.happening else ""
+
+    def without_join_link(self, text: str) -> str:
+        """``text`` with every mention of the join link (with the rest of the address it
+        starts) replaced by WITHDRAWN_LINK while the session is cancelled or postponed; the
+        text as it is otherwise. For text written by staff, such as the description."""
+        if self.join_link or not self.join_url or self.join_url not in text:
+            return text
+        link = re.escape(self.join_url) + URL_TAIL
+        # "(address)", as plain text made from a Markdown link has it, is replaced whole.
+        return re.sub(rf"\({link}\)|{link}", WITHDRAWN_LINK, text)
+
+    @property
     def duration(self) -> timedelta:
-        """How long the session lasts."""
-        return self.end - self.start
+        """How long the session lasts, in real time (datetimes of one zone subtract as wall
+        clocks: 00:30 EDT to 01:30 EST would be 1 hour, not 2)."""
+        return self.end.astimezone(UTC) - self.start.astimezone(UTC)

@@ -13,7 +13,7 @@ plugin before anything of theirs is written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,8 +62,13 @@ def record(context: MutableMapping[str, Any], problems: Iterable[Problem]) -> No
     context.setdefault(CONTEXT_KEY, []).extend(problems)
 
 
-def raise_recorded(context: MutableMapping[str, Any]) -> None:
+def recorded(context: Mapping[str, Any]) -> list[Problem]:
+    """Every problem recorded in this build so far."""
+    return list(context.get(CONTEXT_KEY, ()))
+
+
+def raise_recorded(context: Mapping[str, Any]) -> None:
     """Raise ContentError with every problem recorded in this build, if there is any."""
-    problems = context.get(CONTEXT_KEY)
+    problems = recorded(context)
     if problems:
         raise ContentError(by_file(problems))

@@ -8,7 +8,10 @@ is then left out (or refused when it names one). A site that has programs (our o
 - ``slug``: what a session's ``Program:`` field names;
 - ``title``: the program's name, shown on session pages and in feeds;
 - ``url``: the site-relative address of its page (``programs/x/``);
-- ``short_name`` (optional): a shorter name for feed names and filter links.
+- ``short_name`` (optional): a shorter name for feed names;
+- ``label`` (optional): how the program is named where space is short (the filter links,
+  session cards and session pages of the default templates); without one, the short name
+  or the title.
 
 Sessions are checked against them once every generator has read its content.
 """
@@ -33,17 +36,23 @@ class ProgramLike(Protocol):
 
 @dataclass(frozen=True)
 class Program:
-    """A program as the plugin keeps it: the four things it reads, copied once."""
+    """A program as the plugin keeps it: the things it reads, copied once."""
 
     slug: str
     title: str
     url: str
     short_name: str = ""
+    given_label: str = ""
 
     @property
     def name(self) -> str:
         """The short name where there is one, else the title."""
         return self.short_name or self.title
+
+    @property
+    def label(self) -> str:
+        """The label the site gave, else ``name``."""
+        return self.given_label or self.name
 
 
 def provide(context: MutableMapping[str, Any], programs: Iterable[ProgramLike]) -> None:
@@ -54,6 +63,7 @@ def provide(context: MutableMapping[str, Any], programs: Iterable[ProgramLike]) 
             title=str(item.title),
             url=str(item.url),
             short_name=str(getattr(item, "short_name", "") or ""),
+            given_label=str(getattr(item, "label", "") or ""),
         )
         for item in programs
     ]

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from .problems import ContentError, Problem
+from .zones import UnknownZoneError, pinned_zone
 
 PREFIX = "INFO_SESSIONS_"
 
@@ -104,10 +105,10 @@ class SessionSettings:
 
         def zone(name: str, raw: object) -> ZoneInfo:
             try:
-                return ZoneInfo(str(raw))
-            except (ZoneInfoNotFoundError, ValueError):
-                problems.append(_problem(name, raw, "not an IANA time zone name"))
-                return ZoneInfo("UTC")
+                return pinned_zone(str(raw))  # from the pinned tzdata only
+            except UnknownZoneError as error:
+                problems.append(_problem(name, raw, str(error)))
+                return pinned_zone("UTC")
 
         site_timezone = zone("TIMEZONE", settings.get("TIMEZONE") or "UTC")
         default_timezone = value["INFO_SESSIONS_DEFAULT_TIMEZONE"] or site_timezone.key

@@ -7,14 +7,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 from .headers import Header
 from .model import MAX_DURATION, Format, Session, Status
-from .problems import Problem
+from .problems import ContentError, Problem
 from .settings import SessionSettings, save_as
+from .vtimezone import wall_clock_is_unique
+from .zones import UnknownZoneError, pinned_zone
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2})$")
@@ -38,11 +39,6 @@ class Checked:
     lines: Mapping[str, int]
 
 
-@cache
-def _zone_names() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
-
-
 def _hhmm(delta: timedelta) -> str:
     minutes = int(abs(delta).total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
@@ -54,10 +50,9 @@ def _hhmm(delta: timedelta) -> str:
 def local_time_problem(naive: datetime, zone: ZoneInfo) -> str | None:
     """Why a wall-clock time cannot be used in ``zone`` (DST gap or fold), or None."""
     early = naive.replace(tzinfo=zone, fold=0)
-    late = naive.replace(tzinfo=zone, fold=1)
-    offset_early, offset_late = early.utcoffset(), late.utcoffset()
-    if offset_early == offset_late:
+    if wall_clock_is_unique(early):
         return None
+    offset_early, offset_late = early.utcoffset(), early.replace(fold=1).utcoffset()
     shift = _hhmm(offset_early - offset_late)
     round_trip = early.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
     if round_trip != naive:
@@ -134,15 +129,9 @@ class _Checker:
     def zone(self, default: str) -> ZoneInfo | None:
         raw = self.value("Timezone") or default
         try:
-            return ZoneInfo(raw)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            guess = difflib.get_close_matches(raw, _zone_names(), n=1)
-            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-            self.problem(
-                "Timezone",
-                f"unknown time zone; use an IANA name such as '{default}'{hint}",
-                raw,
-            )
+            return pinned_zone(raw, default)  # from the pinned tzdata only
+        except UnknownZoneError as error:
+            self.problem("Timezone", str(error), raw)
             return None
 
     def wall_clock(self, name: str, zone: ZoneInfo | None) -> datetime | None:
@@ -216,6 +205,7 @@ def validate(
     uid = _uid(check, slug, config.uid_domain)
     sequence = _sequence(check)
     modified = _modified(check, zone)
+    body_html = _body(check, render)
     if check.problems:
         return Checked(None, tuple(check.problems), uid, program, raw.lines)
     url = config.page_url.format(slug=slug)
@@ -236,12 +226,22 @@ def validate(
         uid=uid,
         sequence=sequence,
         modified=modified,
-        body_html=render(raw.body),
+        body_html=body_html,
         url=url,
         save_as=save_as(url),
         feed_path=config.feed_session.format(slug=slug),
     )
     return Checked(session, (), uid, program, raw.lines)
+
+
+def _body(check: _Checker, render: Callable[[str], str]) -> str:
+    """The description as HTML; what a Markdown extension refuses in it (by raising
+    ContentError, as the site's safe_markdown does) is a problem of the file."""
+    try:
+        return render(check.raw.body)
+    except ContentError as error:
+        check.problems.extend(check.raw.in_body(error.problems))
+        return ""
 
 
 def _format(check: _Checker) -> Format | None:
@@ -298,11 +298,11 @@ def _end(check: _Checker, start: datetime | None, zone: ZoneInfo | None) -> date
     if end <= start:
         check.problem(name, f"must end after Start ({check.value('Start')})", check.value(name))
         return None
-    if end - start > MAX_DURATION:
+    # In UTC: datetimes of one zone subtract as wall clocks, blind to a clock change between.
+    length = end.astimezone(ZoneInfo("UTC")) - start.astimezone(ZoneInfo("UTC"))
+    if length > MAX_DURATION:
         check.problem(
-            name,
-            f"the session would last {_hhmm(end - start)}; 12 hours at most",
-            check.value(name),
+            name, f"the session would last {_hhmm(length)}; 12 hours at most", check.value(name)
         )
         return None
     return end
@@ -368,7 +368,14 @@ def _modified(check: _Checker, zone: ZoneInfo | None) -> datetime | None:
     if not raw:
         return None
     naive = _parse_wall_clock(raw)
+    if naive is not None and zone is not None:
+        # A time in a repeated or skipped hour would make DTSTAMP a guess.
+        trouble = local_time_problem(naive, zone)
+        if trouble:
+            check.problem("Modified", trouble, raw)
+            return None
     if naive is None and _DATE.match(raw):
+        # The start of that day: its first instant even where clocks skip midnight.
         naive = _parse_wall_clock(f"{raw} 00:00")
     if naive is None:
         check.problem("Modified", "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM", raw)

@@ -45,6 +45,14 @@ class Transition:
         return onset.month, nth, onset.weekday(), onset.time()
 
 
+def wall_clock_is_unique(value: datetime) -> bool:
+    """True when the wall-clock time of ``value`` names exactly one instant in its zone;
+    False in the hour repeated when clocks go back (a fold) and in the hour skipped when
+    they go forward (a gap): there the offset depends on ``fold``, which a written
+    ``TZID=...:20271107T013000`` cannot carry."""
+    return value.replace(fold=0).utcoffset() == value.replace(fold=1).utcoffset()
+
+
 def _state(zone: ZoneInfo, seconds: int) -> tuple[timedelta, str, bool]:
     local = datetime.fromtimestamp(seconds, tz=UTC).astimezone(zone)
     return local.utcoffset(), local.tzname() or "", bool(local.dst())
@@ -148,6 +156,11 @@ def _observance(first: Transition, rrule: vRecur | None) -> TimezoneStandard | T
     component.add("dtstart", first.onset)
     if rrule is not None:
         component.add("rrule", rrule)
+    else:
+        # The same onset again: RFC 5545 counts DTSTART as the first onset anyway, but
+        # Home Assistant's reader (ical) takes onsets only from RRULE and RDATE, and would
+        # read an observance with neither as UTC.
+        component.add("rdate", first.onset)
     return component
 
 

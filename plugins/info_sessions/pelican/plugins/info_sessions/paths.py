@@ -1,0 +1,106 @@
+"""Content files as the plugin reads them: only regular files inside the content folder.
+
+A content folder may hold symbolic links and special files put there by whoever wrote its
+content. ``read_content_bytes`` is the one way the plugin (and a site's own plugins) read a
+content file: the file's real path (symbolic links resolved) must be inside the content
+folder, and it must be a regular file, not a FIFO, socket or device, which could block the
+build or read from somewhere else. Nothing is read from a file it refuses, and no message
+holds any of a refused file's text. ``shown_path`` is how problems name a file.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import stat
+
+FIX_LINK = "replace the link with a copy of the file inside content/, or remove it"
+FIX_SPECIAL = "remove it: content/ may hold only ordinary files and folders"
+
+
+class ContentPathError(ValueError):
+    """A file the build must not read: ``reason`` says why and ``fix`` what to do."""
+
+    def __init__(self, reason: str, fix: str) -> None:
+        """Keep why and what to do; the message joins them."""
+        self.reason = reason
+        self.fix = fix
+        super().__init__(f"{reason}; {fix}")
+
+
+def is_within(path: str, folder: str) -> bool:
+    """True when the absolute ``path`` is ``folder`` itself or anywhere inside it."""
+    folder = folder.rstrip(os.sep)  # "/" becomes "": every absolute path is inside it
+    return path == folder or path.startswith(folder + os.sep)
+
+
+def special_kind(mode: int) -> str | None:
+    """What kind of special file ``mode`` (``st_mode``) describes; None for regular files
+    and folders."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def _outside_reason(path: str, root: str) -> str:
+    """Why ``path`` (whose real path is outside ``root``) leaves the content folder."""
+    if os.path.islink(path):
+        return "is a symbolic link to a file outside content/"
+    parent = os.path.dirname(os.path.abspath(path))
+    while is_within(parent, root) and parent != root:
+        if os.path.islink(parent):
+            return "is in a symbolically linked folder that leads outside content/"
+        parent = os.path.dirname(parent)
+    return "is outside content/"
+
+
+def confined_path(content: str, path: str) -> str:
+    """The real path of ``path`` when it is a regular file inside the ``content`` folder;
+    otherwise raise :class:`ContentPathError` (nothing is opened)."""
+    root = os.path.realpath(content)
+    real = os.path.realpath(path)
+    if not is_within(real, root):
+        raise ContentPathError(_outside_reason(path, root), FIX_LINK)
+    try:
+        mode = os.stat(real).st_mode
+    except FileNotFoundError as error:
+        if os.path.islink(path):
+            raise ContentPathError("is a symbolic link that leads nowhere", FIX_LINK) from error
+        raise ContentPathError("not found", "check the name") from error
+    except OSError as error:  # a loop of links, a folder without permission...
+        raise ContentPathError("cannot be opened", FIX_LINK) from error
+    if stat.S_ISDIR(mode):
+        raise ContentPathError("is a folder, not a file", "name a file")
+    kind = special_kind(mode)
+    if kind:
+        raise ContentPathError(f"is {kind}, not an ordinary file", FIX_SPECIAL)
+    return real
+
+
+def read_content_bytes(content: str, path: str) -> bytes:
+    """The bytes of ``path``, a regular file inside the ``content`` folder; raises
+    :class:`ContentPathError` for anything else (before reading a byte of it)."""
+    real = confined_path(content, path)
+    flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+    try:
+        descriptor = os.open(real, flags)
+    except OSError as error:  # swapped for a link since it was checked
+        raise ContentPathError("cannot be opened", FIX_LINK) from error
+    with os.fdopen(descriptor, "rb") as handle:
+        kind = special_kind(os.fstat(handle.fileno()).st_mode)
+        if kind:
+            raise ContentPathError(f"is {kind}, not an ordinary file", FIX_SPECIAL)
+        return handle.read()
+
+
+def shown_path(content: str, path: str) -> str:
+    """How problems name a file: under the content folder's own name ("content/news/x.md")."""
+    folder = os.path.abspath(content)
+    relative = os.path.relpath(os.path.abspath(path), folder)
+    return posixpath.join(os.path.basename(folder), relative.replace(os.sep, "/"))
