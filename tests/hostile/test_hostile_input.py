@@ -579,6 +579,7 @@ def test_broken_files_are_clear_errors_naming_the_file(
 # Invisible line breaks and format characters: refused in every header field of every
 # content type (they are allowed in a Markdown body, where they reach no calendar field).
 INVISIBLE = [
+    "\t",  # tab: a field is one line, and a tab in it hides what calendars show
     "\u2028",  # line separator
     "\u2029",  # paragraph separator
     "\u0085",  # next line

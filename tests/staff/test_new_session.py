@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from pelican.plugins.info_sessions.files import SessionReader
 
 from tests.sessions.helpers import page
 from tests.staff.conftest import TODAY, invoke, invoke_on_terminal
 from tools.build import build_site, site_today
+from tools.staff.new_session import unsafe_character_problem
 
 ONLINE = {
     "--program": "alpha",
@@ -388,3 +390,14 @@ def test_a_content_folder_that_does_not_exist_is_named_without_a_traceback(
         f"{command}: --content: {str(missing)!r}: no such folder; give the site's content "
         "folder, e.g. --content content (or leave it out)"
     )
+
+
+def test_an_answer_is_refused_exactly_when_the_build_would_refuse_the_field() -> None:
+    """new-session and the header reader apply one rule to a field's value: every character
+    below U+3000 and the joiners in text that needs them, accepted or refused alike."""
+    values = [f"a{chr(code)}b" for code in range(0x3000) if not 0xD800 <= code < 0xE000]
+    values += ["\u0645\u06cc\u200c\u062e", "\U0001f469\u200d\u2695", "a\u200cb", "\u200dx"]
+    for value in values:
+        refused_by_tool = unsafe_character_problem(value) is not None
+        refused_by_build = bool(SessionReader.parse(f"Title: {value}\n\nBody.\n", "x.md").problems)
+        assert refused_by_tool == refused_by_build, repr(value)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pelican.plugins.info_sessions.files import SessionReader, validate_session_text
+from pelican.plugins.info_sessions.headers import refused_character
 from pelican.plugins.info_sessions.settings import SessionSettings
 from pelican.plugins.info_sessions.validation import duplicate_uid_problems, parse_duration
 
@@ -28,10 +29,9 @@ _CLOCK = re.compile(r"^\d{1,2}:\d{2}$", re.ASCII)
 # Never in an answer: each answer becomes one header line, so a line break (CR, LF, and the
 # Unicode ones some readers break at: U+0085, U+2028, U+2029) would add header lines or end
 # the header; control characters (C0, DEL, C1), zero-width and bidi controls and the byte
-# order mark are invisible and change what calendars and browsers show.
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
-)
+# order mark are invisible and change what calendars and browsers show. What is refused is
+# the header reader's own rule for a field's value (headers.refused_character).
+_LINE_BREAKS = "\n\r\x85\u2028\u2029"
 _CONTROL_NAMES = {"\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\t": "TAB", "\x85": "NEXT LINE"}
 
 
@@ -72,12 +72,12 @@ FIELD_ORDER = (
 def unsafe_character_problem(value: str) -> str | None:
     """What is wrong when ``value`` holds a line break or an invisible character; None when
     it holds none."""
-    found = _UNSAFE.search(value)
+    found = refused_character(value, field=True)
     if found is None:
         return None
     character = found.group()
     name = _CONTROL_NAMES.get(character) or unicodedata.name(character, "a control character")
-    kind = "a line break" if character in "\n\r\x85\u2028\u2029" else "an invisible character"
+    kind = "a line break" if character in _LINE_BREAKS else "an invisible character"
     return (
         f"{value!r}: contains {kind}, U+{ord(character):04X} ({name}), at character "
         f"{found.start() + 1}; give the whole answer on one line, without invisible characters "

@@ -34,17 +34,20 @@ _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)$")
 # read as line breaks by some calendar parsers (so they could start a new property). Also a
 # byte order mark inside the text, which icalendar drops from the start of a value.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
-# Refused in header fields besides: invisible line breaks (U+2028 line and U+2029 paragraph
-# separators; U+0085 is a control character above), zero-width characters (U+200B to U+200F,
-# the last two being direction marks) and bidirectional embeddings, overrides and isolates
-# (U+202A to U+202E, U+2066 to U+2069). A field's value goes into page titles, calendar
-# entries and feed names, where such a character can break a line for one parser and not
-# another, or make a title read differently from what it is. The zero-width non-joiner and
-# joiner (U+200C, U+200D) are part of correct text between two letters of scripts that use
-# them (Persian, the Indic scripts) and inside emoji sequences, so they are refused only
-# where they join nothing of that kind: next to ASCII, a space, or the start or end.
+# Refused in header fields besides: every other C0 control character (a field is one line:
+# a tab or a line feed in a value can only come from a tool that writes files, such as
+# make new-session, and would hide or add a header line), invisible line breaks (U+2028 line
+# and U+2029 paragraph separators; U+0085 is a control character above), zero-width
+# characters (U+200B to U+200F, the last two being direction marks) and bidirectional
+# embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069). A field's value
+# goes into page titles, calendar entries and feed names, where such a character can break a
+# line for one parser and not another, or make a title read differently from what it is. The
+# zero-width non-joiner and joiner (U+200C, U+200D) are part of correct text between two
+# letters of scripts that use them (Persian, the Indic scripts) and inside emoji sequences,
+# so they are refused only where they join nothing of that kind: next to ASCII, a space, or
+# the start or end. This is the one rule for header values: tools that write them use it.
 _INVISIBLE_IN_FIELDS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]"
     "|(?<![^\x00-\x7f\\s])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\\s])"
 )
 
@@ -97,11 +100,16 @@ class Header:
         return tuple(replace(p, path=self.path, field=name, line=line) for p in problems)
 
 
+def refused_character(text: str, *, field: bool = False) -> re.Match[str] | None:
+    """Where ``text`` holds the first invisible character it may not hold, or None: control
+    characters anywhere; in a header ``field`` value also tab and line feed, invisible line
+    breaks, zero-width characters and bidirectional controls."""
+    return (_INVISIBLE_IN_FIELDS if field else _CONTROL).search(text)
+
+
 def control_character(text: str, *, field: bool = False) -> str | None:
-    """The first invisible character ``text`` may not hold, or None: control characters
-    anywhere; in a header ``field`` also invisible line breaks, zero-width characters and
-    bidirectional controls."""
-    found = (_INVISIBLE_IN_FIELDS if field else _CONTROL).search(text)
+    """The first character of ``text`` that ``refused_character`` finds, or None."""
+    found = refused_character(text, field=field)
     return found.group() if found else None
 
 
