@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import idna
 
@@ -68,6 +68,26 @@ def _ascii_host(host: str) -> str:
     return ascii_host
 
 
+def _form_problem(value: str, parts: SplitResult) -> tuple[str, str] | None:
+    """What is wrong with the form of the site URL ``value`` (split into ``parts``) and how
+    to fix it ("" for the usual fix); None when its scheme, user info, query, fragment and
+    port separator are fine."""
+    if parts.scheme != "https" or not value.lower().startswith("https://"):
+        return "must start with https://", ""
+    if "@" in parts.netloc:
+        return (
+            "has a user name or password (user:password@), which would be written into every page",
+            "give the address without it, e.g. " + EXAMPLE_SITE_URL,
+        )
+    if "?" in value:
+        return "has a query (?...), which would be added to every link", "remove it"
+    if "#" in value:
+        return "has a fragment (#...), which would break every link", "remove it"
+    if parts.netloc.endswith(":"):
+        return "has an empty port after the ':'", "remove the ':' or give the port"
+    return None
+
+
 def check_site_url(value: str, name: str = "SITE_URL") -> str:
     """``value`` as the site's public base URL (``https://host[:port][/path]``, no trailing
     slash, host in IDNA form); raise PublishError naming ``name``, the value and the fix.
@@ -96,19 +116,9 @@ def check_site_url(value: str, name: str = "SITE_URL") -> str:
         raise refuse(
             f"is not a valid URL ({error})", "check the port (1 to 65535) and the host"
         ) from None
-    if parts.scheme != "https" or not value.lower().startswith("https://"):
-        raise refuse("must start with https://")
-    if "@" in parts.netloc:
-        raise refuse(
-            "has a user name or password (user:password@), which would be written into every page",
-            "give the address without it, e.g. " + EXAMPLE_SITE_URL,
-        )
-    if "?" in value:
-        raise refuse("has a query (?...), which would be added to every link", "remove it")
-    if "#" in value:
-        raise refuse("has a fragment (#...), which would break every link", "remove it")
-    if parts.netloc.endswith(":"):
-        raise refuse("has an empty port after the ':'", "remove the ':' or give the port")
+    form = _form_problem(value, parts)
+    if form is not None:
+        raise refuse(*form)
     try:
         ascii_host = _ascii_host((parts.hostname or "").lower())
     except ValueError as error:

@@ -75,6 +75,21 @@ def _placeholder_problem(what: str, rest: str) -> str | None:
     return None
 
 
+def _scheme_problem(name: str, text: str, http_allowed: HttpAllowed | None) -> str | None:
+    """Why a URL with the scheme ``name`` (``text``, decoded) may not appear; None when it
+    may."""
+    if name in ALLOWED_SCHEMES:
+        return None
+    if name == "http":
+        if http_allowed is not None and http_allowed(text.strip()):
+            return None
+        return (
+            "plain http:// is not allowed; use the https:// address (a site without https "
+            "needs an [[ignore]] entry with a reason in linkcheck.toml)"
+        )
+    return f"links with the scheme '{name}:' are not allowed (they can run script); {FIX}"
+
+
 def url_problem(url: str, http_allowed: HttpAllowed | None = None) -> str | None:
     """Why ``url`` (an attribute value as Markdown emits it) may not appear on a page, with
     what to do instead; None when it may. ``http_allowed`` says which http:// URLs may."""
@@ -85,17 +100,7 @@ def url_problem(url: str, http_allowed: HttpAllowed | None = None) -> str | None
         return _placeholder_problem(placeholder.group(1), folded[placeholder.end() :])
     scheme = _SCHEME.match(folded)
     if scheme:
-        name = scheme.group(1)
-        if name in ALLOWED_SCHEMES:
-            return None
-        if name == "http":
-            if http_allowed is not None and http_allowed(text.strip()):
-                return None
-            return (
-                "plain http:// is not allowed; use the https:// address (a site without "
-                "https needs an [[ignore]] entry with a reason in linkcheck.toml)"
-            )
-        return f"links with the scheme '{name}:' are not allowed (they can run script); {FIX}"
+        return _scheme_problem(scheme.group(1), text, http_allowed)
     if _TWO_SLASHES.match(folded):
         return (
             "a link starting with '//' leaves the site without saying how; write the full "

@@ -52,6 +52,41 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return None
 
 
+def _ipv6(ip: IPAddress) -> bool:
+    return isinstance(ip, ipaddress.IPv6Address)
+
+
+# Every kind of address the check refuses, in the order they are told apart: (test, why).
+_REFUSED: tuple[tuple[Callable[[IPAddress], bool], str], ...] = (
+    (lambda ip: ip.is_loopback, "a loopback address (this machine itself)"),
+    (
+        lambda ip: ip in _METADATA,
+        "a link-local address (where the cloud metadata service answers)",
+    ),
+    (lambda ip: ip.is_link_local, "a link-local address"),
+    (
+        lambda ip: ip.is_unspecified,
+        "the unspecified address (connecting to it reaches this machine)",
+    ),
+    (lambda ip: ip.is_multicast, "a multicast address"),
+    (
+        lambda ip: ip in _SHARED,
+        "a shared address (carrier-grade NAT, a provider's internal network)",
+    ),
+    (lambda ip: _ipv6(ip) and ip in _UNIQUE_LOCAL, "a unique-local address (a private network's)"),
+    (
+        lambda ip: _ipv6(ip) and ip.is_site_local,
+        "a site-local address (a private network's)",
+    ),
+    (lambda ip: ip.is_reserved, "a reserved address"),
+    (
+        lambda ip: ip.is_private,
+        "a private or special-purpose address (a local network, documentation, tests)",
+    ),
+    (lambda ip: not ip.is_global, "not a global (public internet) address"),
+)
+
+
 def refusal_reason(ip: IPAddress) -> str | None:
     """Why ``ip`` is not a public internet address the check may connect to; None if it is."""
     if isinstance(ip, ipaddress.IPv6Address):
@@ -59,28 +94,7 @@ def refusal_reason(ip: IPAddress) -> str | None:
         if inner is not None:
             reason = refusal_reason(inner)
             return f"{reason} (the IPv4 address inside {ip})" if reason else None
-    if ip.is_loopback:
-        return "a loopback address (this machine itself)"
-    if ip.is_link_local or ip in _METADATA:
-        metadata = " (where the cloud metadata service answers)" if ip in _METADATA else ""
-        return f"a link-local address{metadata}"
-    if ip.is_unspecified:
-        return "the unspecified address (connecting to it reaches this machine)"
-    if ip.is_multicast:
-        return "a multicast address"
-    if ip in _SHARED:
-        return "a shared address (carrier-grade NAT, a provider's internal network)"
-    if isinstance(ip, ipaddress.IPv6Address) and ip in _UNIQUE_LOCAL:
-        return "a unique-local address (a private network's)"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
-        return "a site-local address (a private network's)"
-    if ip.is_reserved:
-        return "a reserved address"
-    if ip.is_private:
-        return "a private or special-purpose address (a local network, documentation, tests)"
-    if not ip.is_global:
-        return "not a global (public internet) address"
-    return None
+    return next((why for refused, why in _REFUSED if refused(ip)), None)
 
 
 def system_resolver(host: str, port: int) -> Sequence[tuple]:

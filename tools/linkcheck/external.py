@@ -239,23 +239,10 @@ class LiveChecker:
         for url in urls:
             tasks.put(url)
         finished: queue.SimpleQueue[ExternalResult] = queue.SimpleQueue()
-
-        def work() -> None:
-            while True:
-                try:
-                    url = tasks.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    result = self.check(url)
-                except Exception as error:  # one odd URL must not end the whole run
-                    logger.exception("checking %s failed", url)
-                    reason = f"the checker failed on this URL: {error!r}"
-                    result = ExternalResult(url, Outcome.UNVERIFIED, reason)
-                finished.put(result)
-
         for number in range(min(self.settings.workers, len(urls))):
-            threading.Thread(target=work, name=f"linkcheck-{number}", daemon=True).start()
+            threading.Thread(
+                target=self._work, args=(tasks, finished), name=f"linkcheck-{number}", daemon=True
+            ).start()
         unfinished = set(urls)
         while unfinished:
             wait = self._deadline + _WATCHDOG_GRACE - time.monotonic()
@@ -273,6 +260,23 @@ class LiveChecker:
                 f"not finished when the run's time budget of {self.settings.budget:g} s ran "
                 "out; the run stopped waiting for it",
             )
+
+    def _work(
+        self, tasks: queue.SimpleQueue[str], finished: queue.SimpleQueue[ExternalResult]
+    ) -> None:
+        """One worker thread: check URLs from ``tasks`` until none is left."""
+        while True:
+            try:
+                url = tasks.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                result = self.check(url)
+            except Exception as error:  # one odd URL must not end the whole run
+                logger.exception("checking %s failed", url)
+                reason = f"the checker failed on this URL: {error!r}"
+                result = ExternalResult(url, Outcome.UNVERIFIED, reason)
+            finished.put(result)
 
     def _report(self, done: int, total: int, counts: Counter[Outcome]) -> None:
         if self.progress is not None:

@@ -269,19 +269,10 @@ def _answer(
         answer = None
 
 
-def run(
-    answers: dict[str, str | None],
-    *,
-    content: Path | None = None,
-    settings_file: Path = PROJECT_ROOT / "pelicanconf.py",
-    interactive: bool | None = None,
-    ask: Callable[[str], str] = input,
-    say: Callable[[str], None] = print,
-) -> Path:
-    """Ask what is missing (or take ``answers``, keyed by flag name), write the file,
-    return its path. Raises NewSessionError with the reason when it cannot."""
-    if interactive is None:
-        interactive = sys.stdin.isatty()
+def given_answers(answers: dict[str, str | None], *, interactive: bool) -> dict[str, str]:
+    """The answers given as flags (``--duration`` as ``end``); raise NewSessionError for
+    every flag holding a line break or an invisible character, for --duration with --end,
+    and, without a terminal, for any answer missing."""
     given = {key: value for key, value in answers.items() if value is not None}
     unsafe = [
         f"--{key}: {problem}"
@@ -299,6 +290,23 @@ def run(
             f"missing {', '.join(missing_flags(given))} (there is no terminal to ask on); "
             "give every answer as a flag (invoke --help new-session lists them)"
         )
+    return given
+
+
+def run(
+    answers: dict[str, str | None],
+    *,
+    content: Path | None = None,
+    settings_file: Path = PROJECT_ROOT / "pelicanconf.py",
+    interactive: bool | None = None,
+    ask: Callable[[str], str] = input,
+    say: Callable[[str], None] = print,
+) -> Path:
+    """Ask what is missing (or take ``answers``, keyed by flag name), write the file,
+    return its path. Raises NewSessionError with the reason when it cannot."""
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    given = given_answers(answers, interactive=interactive)
     if content is not None and not content.is_dir():
         raise NewSessionError(
             f"--content: {str(content)!r}: no such folder; give the site's content folder, "

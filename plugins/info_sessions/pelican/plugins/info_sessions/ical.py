@@ -31,8 +31,8 @@ class FeedLineError(ValueError):
 
 
 def feed_text(value: str, *, multiline: bool = False) -> str:
-    """``value`` fit for a TEXT property: each line break of any kind (LINE_BREAKS) becomes a
-    newline, which icalendar writes as ``\\n``, where the property holds lines of text
+    r"""``value`` fit for a TEXT property: each line break of any kind (LINE_BREAKS) becomes a
+    newline, which icalendar writes as ``\n``, where the property holds lines of text
     (DESCRIPTION), else a space; other control characters are dropped."""
     value = value.replace("\r\n", "\n")
     value = _LINE_BREAK.sub("\n" if multiline else " ", value)
