@@ -8,6 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 from pelican.plugins.info_sessions.display import long_date as _long_date
+from pelican.plugins.info_sessions.display import month_name, weekday_name
 
 from theme_helpers.contents import with_contents
 
@@ -20,24 +21,6 @@ def long_date(value: date | datetime) -> str:
 def iso_date(value: date | datetime) -> str:
     """'2026-11-23', for <time datetime>."""
     return value.strftime("%Y-%m-%d")
-
-
-# English names, whatever locale Pelican sets (the calendar module follows the locale).
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def weekday_name(value: date | datetime) -> str:
-    """'Monday'."""
-    return WEEKDAYS[value.weekday()]
-
-
-def month_name(value: date | datetime) -> str:
-    """'November'."""
-    return MONTHS[value.month - 1]
 
 
 def plain_text(value: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .display import SessionView
+from .display import MONTHS, WEEKDAYS, SessionView
 
 # Weeks start on Sunday, as in calendars in the United States.
 FIRST_WEEKDAY = calendar.SUNDAY
@@ -36,7 +36,7 @@ class Month:
     @property
     def label(self) -> str:
         """'December 2026'."""
-        return f"{calendar.month_name[self.month]} {self.year}"
+        return f"{MONTHS[self.month - 1]} {self.year}"
 
     @property
     def count(self) -> int:
@@ -58,9 +58,7 @@ def month_grid(year: int, month: int, items: Mapping[date, Sequence[Any]], today
         )
         for week in grid.monthdatescalendar(year, month)
     )
-    weekdays = tuple(
-        (calendar.day_name[number], calendar.day_abbr[number]) for number in grid.iterweekdays()
-    )
+    weekdays = tuple((WEEKDAYS[number], WEEKDAYS[number][:3]) for number in grid.iterweekdays())
     return Month(year=year, month=month, weeks=weeks, weekdays=weekdays)
 
 

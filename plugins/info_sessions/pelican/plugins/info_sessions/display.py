@@ -6,7 +6,6 @@ hold the English copy around these values.
 
 from __future__ import annotations
 
-import calendar
 import html
 import re
 from collections.abc import Callable, Hashable
@@ -28,11 +27,31 @@ from .settings import SessionSettings
 Derive = Callable[[Hashable, Callable[[], Any]], Any]
 
 
+# English names, whatever locale Pelican sets for the process (LOCALE, by default the
+# machine's): the calendar module and strftime's %A and %B follow the locale, so a build on
+# a machine set to German would write "Dezember".
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def weekday_name(value: date | datetime) -> str:
+    """'Monday'."""
+    return WEEKDAYS[value.weekday()]
+
+
+def month_name(value: date | datetime) -> str:
+    """'November'."""
+    return MONTHS[value.month - 1]
+
+
 def long_date(value: date | datetime, *, weekday: bool = True) -> str:
     """'Tuesday 8 December 2026', or '8 December 2026' without the weekday (no leading zero,
     English names whatever the locale)."""
-    day = f"{value.day} {calendar.month_name[value.month]} {value.year}"
-    return f"{calendar.day_name[value.weekday()]} {day}" if weekday else day
+    day = f"{value.day} {month_name(value)} {value.year}"
+    return f"{weekday_name(value)} {day}" if weekday else day
 
 
 def clock(value: datetime) -> str:
@@ -58,7 +77,8 @@ def time_range(start: datetime, end: datetime) -> str:
     start_zone, end_zone = zone_abbreviation(start), zone_abbreviation(end)
     if start.date() != end.date():
         return (
-            f"{clock(start)} {start_zone} – {clock(end)} {end_zone} ({end:%A} {end.day} {end:%B})"
+            f"{clock(start)} {start_zone} – {clock(end)} {end_zone} "
+            f"({weekday_name(end)} {end.day} {month_name(end)})"
         )
     if start_zone != end_zone:
         return f"{clock(start)} {start_zone} – {clock(end)} {end_zone}"

@@ -9,14 +9,13 @@ in the templates.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
 
 from . import links
-from .display import SessionView
+from .display import MONTHS, SessionView
 from .programs import Program
 from .settings import SessionSettings
 
@@ -187,7 +186,7 @@ def group_by_month(views: Iterable[SessionView]) -> tuple[MonthGroup, ...]:
     return tuple(
         MonthGroup(
             id=f"{year:04d}-{number:02d}",
-            label=f"{calendar.month_name[number]} {year}",
+            label=f"{MONTHS[number - 1]} {year}",
             sessions=tuple(items),
         )
         for (year, number), items in groupby(views, key=month)
