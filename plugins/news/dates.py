@@ -6,41 +6,46 @@ feed, so the item is dated by the site's own publication record: the commit that
 file (``date``) and its last commit (``modified``). A file not committed yet gets the start of
 ``SITE_TODAY`` in the site's time zone. Never the build's clock, so builds are deterministic.
 Templates tell the two apart by ``article.date_from_source``.
+
+``settings_problems`` checks the two settings this reads, SITE_TODAY and TIMEZONE, before
+anything is read (a Problem each, raised in the info-sessions plugin's ContentError).
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import subprocess
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pelican.contents import Article
+from pelican.plugins.info_sessions.history import commit_times
+from pelican.plugins.info_sessions.problems import Problem
+from pelican.plugins.info_sessions.zones import pinned_zone, zone_problem
 
-logger = logging.getLogger(__name__)
 
-
-def commit_times(path: str) -> list[datetime]:
-    """Commit times of the file at ``path``, newest first; [] outside git or uncommitted."""
-    command = ["git", "-C", os.path.dirname(path) or ".", "log", "--format=%ct", "--", path]
+def settings_problems(settings: dict[str, Any]) -> list[Problem]:
+    """What is wrong with SITE_TODAY (a date, YYYY-MM-DD) and TIMEZONE (a zone of the
+    pinned tzdata)."""
+    problems = []
+    today = settings.get("SITE_TODAY")
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60)
-    except (OSError, subprocess.SubprocessError) as error:
-        logger.debug("news: no git history for %s (%s)", path, error)
-        return []
-    return [
-        datetime.fromtimestamp(int(line), tz=UTC)
-        for line in result.stdout.split()
-        if line.isdigit()
-    ]
+        date.fromisoformat(str(today))
+    except ValueError:
+        problems.append(
+            Problem(
+                "pelicanconf.py", "SITE_TODAY", today, "write it as YYYY-MM-DD, e.g. 2026-11-23"
+            )
+        )
+    zone = str(settings.get("TIMEZONE") or "UTC")
+    trouble = zone_problem(zone)
+    if trouble:
+        problems.append(Problem("pelicanconf.py", "TIMEZONE", zone, trouble))
+    return problems
 
 
 def start_of_today(settings: dict[str, Any]) -> datetime:
     """Midnight at the start of SITE_TODAY in the site's time zone."""
     day = date.fromisoformat(str(settings["SITE_TODAY"]))
-    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    zone = pinned_zone(settings.get("TIMEZONE") or "UTC")
     return datetime(day.year, day.month, day.day, tzinfo=zone)
 
 
@@ -52,7 +57,7 @@ def date_news_item(content: Any) -> None:
     if content.date_from_source:
         return
     times = commit_times(content.source_path)
-    zone = ZoneInfo(content.settings.get("TIMEZONE") or "UTC")
+    zone = pinned_zone(content.settings.get("TIMEZONE") or "UTC")
     if times:
         content.date = times[-1].astimezone(zone)
         content.modified = times[0].astimezone(zone)

@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
 from bs4 import BeautifulSoup
+from pelican.plugins.info_sessions.history import commit_times
+from pelican.plugins.info_sessions.problems import Problem
 
-from news.dates import commit_times
-from tools.build import PROJECT_ROOT
+from tools.build import PROJECT_ROOT, BuildError
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BMJ = "news/bmj-quality-improvement-series"
@@ -98,3 +100,17 @@ def test_commit_times_are_the_files_commits_newest_first(tmp_path: Path) -> None
     ]
     assert commit_times(str(tmp_path / "not-committed.md")) == []
     assert commit_times(str(tmp_path.parent / "no-git-here" / "x.md")) == []
+
+
+def test_a_site_today_that_is_not_a_date_is_one_problem_naming_the_setting(
+    build, content_copy: Path
+) -> None:
+    with pytest.raises(BuildError) as caught:
+        build(content=content_copy, today="2027-02-30")
+    found = [
+        (problem.path, problem.field, problem.value)
+        for problem in caught.value.problems
+        if isinstance(problem, Problem)
+    ]
+    assert ("pelicanconf.py", "SITE_TODAY", "2027-02-30") in found
+    assert not [p for p in caught.value.problems if "Traceback" in str(p)]

@@ -1,33 +1,38 @@
-"""When each session file last changed, from git: one `git log` call for the whole folder."""
+"""When content files changed, from git: every commit of one file, or the last commit of
+each file of a folder (one `git log` call for the whole folder). Outside a git work tree,
+or for a file not committed yet, there is no history: never the clock."""
 
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 from datetime import UTC, datetime
 
 logger = logging.getLogger(__name__)
 
 
-def last_commit_times(folder: str) -> dict[str, datetime]:
-    """{file name relative to ``folder``: its last commit time, UTC}; {} outside a git tree."""
-    command = [
-        "git",
-        "-C",
-        folder,
-        "log",
-        "--format=%x1e%ct",
-        "--name-only",
-        "--relative",
-        "--",
-        ".",
-    ]
+def _git_log(folder: str, *arguments: str) -> str:
+    """The output of ``git log`` run in ``folder``; "" outside a git work tree."""
+    command = ["git", "-C", folder, "log", *arguments]
     try:
         result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60)
     except (OSError, subprocess.SubprocessError) as error:
-        logger.debug("info_sessions: no git history for %s (%s)", folder, error)
-        return {}
-    return parse_log(result.stdout)
+        logger.debug("info_sessions: no git history in %s (%s)", folder, error)
+        return ""
+    return result.stdout
+
+
+def commit_times(path: str) -> list[datetime]:
+    """Every commit time of the file at ``path``, newest first, UTC; [] outside git or for a
+    file not committed yet."""
+    output = _git_log(os.path.dirname(path) or ".", "--format=%ct", "--", path)
+    return [datetime.fromtimestamp(int(line), tz=UTC) for line in output.split() if line.isdigit()]
+
+
+def last_commit_times(folder: str) -> dict[str, datetime]:
+    """{file name relative to ``folder``: its last commit time, UTC}; {} outside a git tree."""
+    return parse_log(_git_log(folder, "--format=%x1e%ct", "--name-only", "--relative", "--", "."))
 
 
 def parse_log(output: str) -> dict[str, datetime]:
