@@ -3,6 +3,7 @@ made from other session files (info_sessions.cache)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,18 @@ def test_page_inputs_change_with_templates_and_other_content(tmp_path: Path) -> 
     assert second != first
     templates["session"] = "{{ item.title }}!"
     assert inputs() != second
+
+
+def test_page_inputs_never_open_a_fifo_or_follow_a_link_out_of_content(tmp_path: Path) -> None:
+    """A FIFO would block the dev server for ever; a link out of content/ would be read.
+    Either turns page reuse off (the build refuses the file itself)."""
+    env = Environment(loader=DictLoader({"session": "{{ item.title }}"}))
+    content = tmp_path / "content"
+    (content / "sessions").mkdir(parents=True)
+    (content / "pages").mkdir()
+    (tmp_path / "secret.txt").write_text("outside")
+    (content / "pages" / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    assert page_inputs(env, "session", str(content), str(content / "sessions")) is None
+    (content / "pages" / "leak.txt").unlink()
+    os.mkfifo(content / "pages" / "pipe.txt")
+    assert page_inputs(env, "session", str(content), str(content / "sessions")) is None

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from jinja2 import Environment, TemplateNotFound, meta, nodes
 
 from .hooks import get_cache
+from .paths import ContentPathError, read_content_bytes
 from .validation import Checked
 
 T = TypeVar("T")
@@ -263,7 +264,8 @@ def page_inputs(
 ) -> str | None:
     """A digest of what a session page is made from besides its own session and the
     settings (a settings change empties the cache): its templates and every content file
-    outside the sessions folder. None when its templates read other sessions."""
+    outside the sessions folder, each read with the confined read. None when its templates
+    read other sessions, or a content file may not be read (the build reports it)."""
     family = template_family(env, template, known)
     if family is None:
         return None
@@ -271,7 +273,10 @@ def page_inputs(
     for name in sorted(family):
         digest.update(f"template {name}\0{family[name]}\0".encode())
     for path in _content_files(content, os.path.normpath(sessions)):
-        with open(path, "rb") as handle:
-            digest.update(f"\0file {os.path.relpath(path, content)}\0".encode())
-            digest.update(handle.read())
+        try:
+            data = read_content_bytes(content, path)
+        except ContentPathError:
+            return None
+        digest.update(f"\0file {os.path.relpath(path, content)}\0".encode())
+        digest.update(data)
     return digest.hexdigest()

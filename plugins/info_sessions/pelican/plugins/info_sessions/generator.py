@@ -37,7 +37,6 @@ from .feeds import (
 )
 from .files import LIST_FORMATS, SessionReader, check_session_bytes
 from .history import feed_stamp, last_commit_times
-from .hooks import session_read
 from .ical import CalendarInfo, EventInfo, IcalCache, calendar_bytes
 from .model import Session
 from .paths import ContentPathError, read_content_bytes, shown_path
@@ -127,7 +126,6 @@ class SessionsGenerator(Generator):
                     data, self.path, relative, self.config, reader
                 ),
             )
-            session_read.send(display, checked=result)
             self.checked[display] = result
             slug = Path(relative).stem
             if slug in first_of_name:
