@@ -101,3 +101,18 @@ def test_required_credits_must_be_a_positive_whole_number(value: object) -> None
         f"c.toml: required_credits: {value!r}: must be a positive whole number (the credits "
         "the source says the program requires), or left out"
     ]
+
+
+def test_a_schedule_entry_without_a_course_is_a_problem_not_a_crash() -> None:
+    """The credit comparison of a schedule reads each entry's course: an entry that names
+    none is reported (its course is missing) and left out."""
+    entry = {"title": "Elective", "credits": 2}
+    data = {
+        "courses": COURSES,
+        "schedules": [{"id": "s", "title": "S", "terms": [{"name": "Fall", "entries": [entry]}]}],
+    }
+    with pytest.raises(ContentError) as caught:
+        parse_curriculum(data, "c.toml")
+    assert [str(problem) for problem in caught.value.problems] == [
+        'c.toml: schedules[0].terms[0].entries[0].course: (missing): required; add `course = "..."`'
+    ]
