@@ -315,7 +315,7 @@ def test_urls_that_are_not_https_are_refused(tmp_path: Path, field: str, url: st
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html;base64,PHNjcmlwdD4="])
-@pytest.mark.parametrize("file", ["programs/alpha.md", "sessions/alpha-online.md"])
+@pytest.mark.parametrize("file", ["programs/alpha.md", "quotes/ann.md", "sessions/alpha-online.md"])
 def test_script_links_in_descriptions_fail_the_build(tmp_path: Path, file: str, url: str) -> None:
     content = copy_minimal(tmp_path)
     path = content / file

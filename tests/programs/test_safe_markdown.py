@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import markdown
 import pytest
+from pelican.plugins.info_sessions.problems import ContentError
 
 from safe_markdown import SafeMarkdownExtension, UnsafeMarkdownError, url_problem
 
@@ -106,3 +107,16 @@ def test_links_keep_siteurl_when_published_under_a_sub_path(build, scenario) -> 
         html = (output / url).read_text()
         assert 'href="/programs/' not in html, url
     assert 'href="https://example.org/repo/programs/alpha/"' in (output / "index.html").read_text()
+
+
+def test_a_refusal_is_a_content_error_with_the_field_value_and_line() -> None:
+    """What the strict header reader and the session checks catch: the plugin's
+    ContentError, whose problems say where in the converted text the item is written."""
+    text = "First paragraph.\n\nSee [this](javascript:alert(1)) and\n\n![x](data:text/html,y)\n"
+    with pytest.raises(ContentError) as caught:
+        render(text)
+    assert isinstance(caught.value, UnsafeMarkdownError)
+    assert [(p.path, p.field, p.value, p.line) for p in caught.value.problems] == [
+        ("", "(body)", "javascript:alert(1)", 3),
+        ("", "(body)", "data:text/html,y", 5),
+    ]

@@ -22,7 +22,7 @@ import pytest
 from pelican.plugins.info_sessions.problems import Problem
 
 from tests.realsite import TEST_TODAY
-from tools.build import BuildError, KeptBetweenBuilds, build_site
+from tools.build import PROJECT_ROOT, BuildError, KeptBetweenBuilds, build_site, load_settings
 from tools.staff.content import read_content
 
 SCENARIO = Path(__file__).resolve().parents[1] / "data" / "programs" / "valid"
@@ -337,3 +337,24 @@ def test_content_in_html_or_restructuredtext_is_refused(tmp_path: Path, extensio
     assert not (tmp_path / "output").exists()
     checked = read_content(content=content, today=TEST_TODAY)
     assert checked.problems == [refused]
+
+
+def test_the_strict_header_reader_is_confined_without_content_guard(tmp_path: Path) -> None:
+    """Programs and quotes are read by the info-sessions plugin's strict header reader, on
+    the programs generator's own readers (not behind content_guard's gate): it reads only
+    through the plugin's confined read, so even a site without content_guard refuses a
+    program that is a link out of content/ and a quote that is a FIFO, naming each, without
+    hanging or showing the secret."""
+    content, outside = make_site(tmp_path)
+    (outside / "secret-program.md").write_text(f"Title: {CANARY}\nSlug: leak\n\n{CANARY}\n")
+    (content / "programs" / "leak.md").symlink_to(outside / "secret-program.md")
+    os.mkfifo(content / "quotes" / "pipe.md")
+    settings = load_settings(PROJECT_ROOT / "pelicanconf.py")
+    plugins = [name for name in settings["PLUGINS"] if name != "content_guard"]
+    overrides = {"PATH": str(content), "SITE_TODAY": TEST_TODAY, "PLUGINS": plugins}
+    with pytest.raises(BuildError) as caught:
+        run_bounded(lambda: build_site(tmp_path / "output", overrides=overrides), content)
+    problems = caught.value.problems
+    assert any(named(p, "content/programs/leak.md", "(file)") for p in problems), problems
+    assert any(named(p, "content/quotes/pipe.md", "(file)") for p in problems), problems
+    assert_nothing_leaked(str(caught.value))
