@@ -76,7 +76,7 @@ class Header:
     lines: dict[str, int]  # field name -> the line it is set on
     body: str
     problems: tuple[Problem, ...] = field(default_factory=tuple)
-    decoded: bool = True  # False: the file could not be read as UTF-8 text: nothing else was
+    decoded: bool = True  # False: not read (refused, or not UTF-8 text); nothing else checked
     body_name: str = "(body)"  # how problems name the body, e.g. "(description)"
     body_line: int = 1  # the line of the file on which the body starts
 
