@@ -1,15 +1,19 @@
 """Content guard plugin: the build reads only content/ and writes only the output folder.
 
-- ``initialized``: zones come from the pinned tzdata only (zones.py) and TIMEZONE must be one
-  of them; the content folder is audited before anything is read (paths.audit_content):
-  every symbolic link that leads outside content/ (or nowhere, or into a loop) and every
-  special file (FIFO, socket, device) is an error, so Pelican's file discovery (which follows
-  links) and its readers never open anything outside.
+- ``initialized``: zones come from the pinned tzdata only (the info-sessions plugin's
+  zones.py) and TIMEZONE must be one of them; the content folder is audited before anything
+  is read (paths.audit_content): every symbolic link that leads outside content/ (or
+  nowhere, or into a loop) and every special file (FIFO, socket, device) is an error, so
+  Pelican's file discovery (which follows links) and its readers never open anything
+  outside.
 - ``readers_init``: every Markdown reader goes behind the gate of reader.py; readers of HTML
-  and reStructuredText are refused.
+  and reStructuredText are refused. The info-sessions plugin's strict header reader (its
+  sessions, our programs and quotes) reads through the confined read itself and is left
+  as it is.
 - ``all_generators_finalized`` (everything read, nothing written yet): every page must be
   saved inside the output folder and every static file copied must be a regular file inside
-  content/ (``{static}`` links can name any path).
+  content/ (``{static}`` links can name any path); a refusal lists, with its own problems,
+  every problem the plugins recorded while reading.
 - ``get_writer``: Pelican's writer, refusing files outside the output folder (writer.py);
   with ``CONTENT_GUARD_CHECK_ONLY`` true (``make check``) it writes nothing.
 
