@@ -1,5 +1,6 @@
 """The plugin's own templates, in Pelican's default theme, follow the rules ours do: a
-session that will not take place at its time offers no join link and no registration."""
+session that will not take place at its time offers no join link and no registration.
+Built in a new process, with the info-sessions plugin alone (tests/fresh.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fresh import build_in_a_new_process
 from tests.sessions.helpers import page
-from tools.build import build_site
 
 SETTINGS = """\
 SITENAME = "Open Days"
@@ -45,7 +46,9 @@ def test_a_session_that_will_not_take_place_offers_no_join_link(
     (site / "content" / "sessions" / "open-evening.md").write_text(
         SESSION.format(status=status), encoding="utf-8"
     )
-    output = build_site(tmp_path / "output", settings_file=site / "pelicanconf.py").output
+    output = tmp_path / "output"
+    built = build_in_a_new_process(output, settings_file=site / "pelicanconf.py")
+    assert built.ok, built.problems
     soup = page(output, "sessions/open-evening")
     assert soup.select_one("article.info-session") is not None  # the plugin's own template
     links = [a.get("href", "") for a in soup.find_all("a")]
