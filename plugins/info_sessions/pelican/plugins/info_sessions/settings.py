@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from .bounded import DateWindow
 from .problems import ContentError, Problem
 from .zones import UnknownZoneError, pinned_zone
 
@@ -33,6 +34,18 @@ DEFAULTS: dict[str, Any] = {
     "INFO_SESSIONS_DEFAULT_TIMEZONE": "",
     # How long a session stays in the feeds after it took place.
     "INFO_SESSIONS_PAST_DAYS": 180,
+    # How far ahead the aggregate feeds (all, in-person, online) reach, in days; a program's
+    # own feed holds every session of its program.
+    "INFO_SESSIONS_FUTURE_DAYS": 365,
+    # The window a session's Start must fall in, in days before and after "today" (a typo
+    # year such as 2999 or 2062 is refused, not published as hundreds of month pages).
+    "INFO_SESSIONS_START_PAST_DAYS": 1830,
+    "INFO_SESSIONS_START_FUTURE_DAYS": 730,
+    # The most month pages the calendar may have (from the first session to the last).
+    "INFO_SESSIONS_MAX_MONTH_PAGES": 120,
+    # The largest content file the build reads, in bytes: every content type (sessions,
+    # programs, quotes, news, pages, curriculum files), in the build and in make check alike.
+    "INFO_SESSIONS_MAX_FILE_BYTES": 512 * 1024,
     # How often calendar apps are asked to re-read a feed (REFRESH-INTERVAL, X-PUBLISHED-TTL).
     "INFO_SESSIONS_REFRESH_HOURS": 6,
     # Organizer in JSON-LD and feed descriptions; "" means SITENAME.
@@ -58,6 +71,34 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# Settings that are counts (days, hours, pages, bytes): whole numbers from 0 to the bound
+# given here, which keeps every date worked out from them inside datetime's range.
+WHOLE_NUMBERS: dict[str, int] = {
+    "INFO_SESSIONS_PAST_DAYS": 36_500,
+    "INFO_SESSIONS_FUTURE_DAYS": 36_500,
+    "INFO_SESSIONS_START_PAST_DAYS": 36_500,
+    "INFO_SESSIONS_START_FUTURE_DAYS": 36_500,
+    "INFO_SESSIONS_MAX_MONTH_PAGES": 10_000,
+    "INFO_SESSIONS_MAX_FILE_BYTES": 2**31 - 1,
+    "INFO_SESSIONS_REFRESH_HOURS": 24 * 365,
+}
+
+
+def _is_count(name: str, value: object) -> bool:
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= WHOLE_NUMBERS[name]
+    )
+
+
+def max_file_bytes(settings: Mapping[str, Any]) -> int:
+    """The content-file size limit of a build's ``settings`` (INFO_SESSIONS_MAX_FILE_BYTES),
+    for readers that have no SessionSettings; a wrong value is reported by
+    SessionSettings.from_settings, and the default applies meanwhile."""
+    value = settings.get("INFO_SESSIONS_MAX_FILE_BYTES", DEFAULTS["INFO_SESSIONS_MAX_FILE_BYTES"])
+    ok = _is_count("INFO_SESSIONS_MAX_FILE_BYTES", value)
+    return value if ok else DEFAULTS["INFO_SESSIONS_MAX_FILE_BYTES"]
+
+
 @dataclass(frozen=True)
 class SessionSettings:
     """Everything the plugin reads from the site's settings, checked once."""
@@ -65,6 +106,11 @@ class SessionSettings:
     path: str
     default_timezone: str
     past_days: int
+    future_days: int
+    start_past_days: int
+    start_future_days: int
+    max_month_pages: int
+    max_file_bytes: int
     refresh_hours: int
     organizer: str
     uid_domain: str
@@ -113,9 +159,10 @@ class SessionSettings:
         site_timezone = zone("TIMEZONE", settings.get("TIMEZONE") or "UTC")
         default_timezone = value["INFO_SESSIONS_DEFAULT_TIMEZONE"] or site_timezone.key
         zone("INFO_SESSIONS_DEFAULT_TIMEZONE", default_timezone)
-        for name in ("INFO_SESSIONS_PAST_DAYS", "INFO_SESSIONS_REFRESH_HOURS"):
-            if not isinstance(value[name], int) or value[name] < 0:
-                problems.append(_problem(name, value[name], "must be a whole number"))
+        for name, most in WHOLE_NUMBERS.items():
+            if not _is_count(name, value[name]):
+                fix = f"must be a whole number from 0 to {most}"
+                problems.append(_problem(name, value[name], fix))
         site_url, host = _site_url(value["INFO_SESSIONS_SITE_URL"], settings, problems)
         today = _today(value["INFO_SESSIONS_TODAY"], site_timezone, problems)
         if problems:
@@ -125,6 +172,11 @@ class SessionSettings:
             path=value["INFO_SESSIONS_PATH"],
             default_timezone=default_timezone,
             past_days=value["INFO_SESSIONS_PAST_DAYS"],
+            future_days=value["INFO_SESSIONS_FUTURE_DAYS"],
+            start_past_days=value["INFO_SESSIONS_START_PAST_DAYS"],
+            start_future_days=value["INFO_SESSIONS_START_FUTURE_DAYS"],
+            max_month_pages=value["INFO_SESSIONS_MAX_MONTH_PAGES"],
+            max_file_bytes=value["INFO_SESSIONS_MAX_FILE_BYTES"],
             refresh_hours=value["INFO_SESSIONS_REFRESH_HOURS"],
             organizer=value["INFO_SESSIONS_ORGANIZER"] or site_name,
             uid_domain=value["INFO_SESSIONS_UID_DOMAIN"] or host,
@@ -147,6 +199,12 @@ class SessionSettings:
             feed_session=value["INFO_SESSIONS_FEED_SESSION"],
             require_program=bool(value["INFO_SESSIONS_REQUIRE_PROGRAM"]),
         )
+
+    @property
+    def start_window(self) -> DateWindow:
+        """The days a session may start on (INFO_SESSIONS_START_PAST_DAYS before today to
+        INFO_SESSIONS_START_FUTURE_DAYS after it)."""
+        return DateWindow.around(self.today, self.start_past_days, self.start_future_days)
 
     @property
     def today_start(self) -> datetime:

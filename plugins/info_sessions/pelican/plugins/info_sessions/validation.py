@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from . import bounded
+from .bounded import OutOfBoundsError
 from .headers import Header
 from .model import MAX_DURATION, Format, Session, Status
 from .problems import ContentError, Problem
@@ -18,13 +20,11 @@ from .vtimezone import wall_clock_is_unique
 from .zones import UnknownZoneError, pinned_zone
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2})$")
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_DURATION = re.compile(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$")
 _UID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)?$")
-_SEQUENCE = re.compile(r"^\d+$")
 # SEQUENCE is an iCalendar INTEGER (RFC 5545 section 3.3.8): a signed 32-bit number.
 MAX_SEQUENCE = 2**31 - 1
+# How many digits of a too-long number a problem shows.
+SHOWN_DIGITS = 40
 
 
 @dataclass(frozen=True)
@@ -66,17 +66,6 @@ def local_time_problem(naive: datetime, zone: ZoneInfo) -> str | None:
     )
 
 
-def _parse_wall_clock(raw: str) -> datetime | None:
-    match = _DATETIME.match(raw)
-    if not match:
-        return None
-    year, month, day, hour, minute = (int(part) for part in match.groups())
-    try:
-        return datetime(year, month, day, hour, minute)  # noqa: DTZ001 - zone added by caller
-    except ValueError:
-        return None
-
-
 def is_https_url(raw: str) -> bool:
     """True for an https URL with a host and no spaces."""
     try:
@@ -87,20 +76,19 @@ def is_https_url(raw: str) -> bool:
 
 
 def parse_duration(raw: str) -> timedelta | None:
-    """'90m', '1h', '1h30m', '1h 30m' as a timedelta; None when it is not a duration."""
-    match = _DURATION.match(raw.strip().lower())
-    if not match or not any(match.groups()):
-        return None
-    hours, minutes = (int(part or 0) for part in match.groups())
-    return timedelta(hours=hours, minutes=minutes)
+    """'90m', '1h', '1h30m', '1h 30m' as a timedelta; None when it is not a duration.
+    Raises ``bounded.OutOfBoundsError`` when it is longer than MAX_DURATION."""
+    return bounded.duration(raw, MAX_DURATION)
 
 
 class _Checker:
     """Collects the problems of one file while reading its values."""
 
-    def __init__(self, raw: Header):
+    def __init__(self, raw: Header, config: SessionSettings | None = None):
         self.raw = raw
         self.problems: list[Problem] = list(raw.problems)
+        self.window = config.start_window if config is not None else None
+        self.today = config.today if config is not None else None
 
     def value(self, name: str) -> str:
         return self.raw.values.get(name, "")
@@ -134,21 +122,54 @@ class _Checker:
             self.problem("Timezone", str(error), raw)
             return None
 
-    def wall_clock(self, name: str, zone: ZoneInfo | None) -> datetime | None:
+    def naive_time(self, name: str, *, date_only: bool = False) -> datetime | None:
+        """Field ``name`` as a naive date and time (YYYY-MM-DD HH:MM, or a date alone when
+        ``date_only`` is allowed), its year within the bounds of ``bounded``."""
         raw = self.value(name)
-        naive = _parse_wall_clock(raw)
-        if naive is None:
+        try:
+            naive = bounded.wall_clock(raw)
+            if naive is None and date_only:
+                day = bounded.calendar_date(raw)
+                naive = datetime(day.year, day.month, day.day) if day else None  # noqa: DTZ001
+        except OutOfBoundsError as error:
+            self.problem(name, f"{error}; check the year", raw)
+            return None
+        if naive is None and date_only:
+            self.problem(name, "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM", raw)
+        elif naive is None:
             self.problem(
                 name,
                 "not a date and time; write it as YYYY-MM-DD HH:MM, e.g. 2027-03-09 18:00",
                 raw,
             )
-            return None
-        if zone is None:
+        return naive
+
+    def in_window(self, name: str, naive: datetime | None) -> datetime | None:
+        """``naive`` when its day is inside the window around today that sessions may be
+        dated in (INFO_SESSIONS_START_PAST_DAYS, INFO_SESSIONS_START_FUTURE_DAYS)."""
+        window = self.window
+        if naive is None or window is None or window.holds(naive.date()):
+            return naive
+        side = "before" if naive.date() < window.earliest else "after"
+        setting = "PAST" if side == "before" else "FUTURE"
+        self.problem(
+            name,
+            f"is {abs((naive.date() - self.today).days)} days {side} today ({self.today}); "
+            f"sessions are dated from {window.earliest} to {window.latest}: check the year "
+            f"(or raise INFO_SESSIONS_START_{setting}_DAYS in pelicanconf.py)",
+            self.value(name),
+        )
+        return None
+
+    def wall_clock(self, name: str, zone: ZoneInfo | None) -> datetime | None:
+        naive = self.naive_time(name)
+        if name == "Start":
+            naive = self.in_window(name, naive)
+        if naive is None or zone is None:
             return None
         trouble = local_time_problem(naive, zone)
         if trouble:
-            self.problem(name, trouble, raw)
+            self.problem(name, trouble, self.value(name))
             return None
         return naive.replace(tzinfo=zone)
 
@@ -177,7 +198,7 @@ def validate(
     render: Callable[[str], str],
 ) -> Checked:
     """Check every field of ``raw``: the Session, or None and every problem found."""
-    check = _Checker(raw)
+    check = _Checker(raw, config)
     slug = relative_path.rsplit("/", 1)[-1].removesuffix(".md")
     if not _SLUG.match(slug):
         check.problems.append(
@@ -311,14 +332,18 @@ def _end(check: _Checker, start: datetime | None, zone: ZoneInfo | None) -> date
 def _end_after(check: _Checker, start: datetime | None) -> datetime | None:
     """Start plus Duration (elapsed time: a clock change in between does not count)."""
     raw = check.value("Duration")
-    duration = parse_duration(raw)
+    try:
+        duration = parse_duration(raw)
+    except OutOfBoundsError:
+        check.problem(
+            "Duration",
+            f"the session would last more than {_hhmm(MAX_DURATION)}; 12 hours at "
+            "most (write it like 90m, 1h or 1h30m)",
+            raw,
+        )
+        return None
     if duration is None:
         check.problem("Duration", "not a duration; write it like 90m, 1h or 1h30m", raw)
-        return None
-    if duration > MAX_DURATION:
-        check.problem(
-            "Duration", f"the session would last {_hhmm(duration)}; 12 hours at most", raw
-        )
         return None
     if start is None:
         return None
@@ -344,7 +369,17 @@ def _sequence(check: _Checker) -> int:
     raw = check.value("Sequence")
     if not raw:
         return 0
-    if not _SEQUENCE.match(raw):
+    try:
+        sequence = bounded.whole_number(raw, MAX_SEQUENCE)
+    except OutOfBoundsError:
+        check.problem(
+            "Sequence",
+            f"must be a whole number from 0 to {MAX_SEQUENCE}; raise it by one for each change "
+            "to the time, place or status",
+            raw if len(raw) <= SHOWN_DIGITS else f"{raw[:SHOWN_DIGITS]}... ({len(raw)} digits)",
+        )
+        return 0
+    if sequence is None:
         check.problem(
             "Sequence",
             "must be a whole number, 0 or more; raise it by one for each change to the time, "
@@ -352,33 +387,22 @@ def _sequence(check: _Checker) -> int:
             raw,
         )
         return 0
-    if int(raw) > MAX_SEQUENCE:
-        check.problem(
-            "Sequence",
-            f"must be a whole number from 0 to {MAX_SEQUENCE}; raise it by one for each change "
-            "to the time, place or status",
-            raw,
-        )
-        return 0
-    return int(raw)
+    return sequence
 
 
 def _modified(check: _Checker, zone: ZoneInfo | None) -> datetime | None:
     raw = check.value("Modified")
     if not raw:
         return None
-    naive = _parse_wall_clock(raw)
-    if naive is not None and zone is not None:
-        # A time in a repeated or skipped hour would make DTSTAMP a guess.
-        trouble = local_time_problem(naive, zone)
-        if trouble:
-            check.problem("Modified", trouble, raw)
-            return None
-    if naive is None and _DATE.match(raw):
-        # The start of that day: its first instant even where clocks skip midnight.
-        naive = _parse_wall_clock(f"{raw} 00:00")
+    # A date alone is the start of that day (its first instant even where clocks skip
+    # midnight); a time in a repeated or skipped hour would make DTSTAMP a guess.
+    naive = check.in_window("Modified", check.naive_time("Modified", date_only=True))
     if naive is None:
-        check.problem("Modified", "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM", raw)
+        return None
+    has_time = " " in raw.strip()
+    trouble = local_time_problem(naive, zone) if has_time and zone is not None else None
+    if trouble:
+        check.problem("Modified", trouble, raw)
         return None
     return naive.replace(tzinfo=zone) if zone is not None else None
 
