@@ -278,18 +278,27 @@ def _run_pelican(
             "bytecode_cache": kept.templates,
         }
     installed = sessions.installed() if sessions is not None else contextlib.nullcontext()
-    with logged_messages(settings) as logged, installed:
+    with installed:
+        problems = run_pelican(settings)
+    if problems:
+        raise BuildError(problems)
+
+
+def run_pelican(settings: dict[str, Any]) -> list[Problem | LoggedMessage]:
+    """Run Pelican once with ``settings``; every problem it found: logged, raised by a
+    plugin, a file operation that failed, or any other error. The one way both the build
+    and ``make check`` run Pelican, so that they give the same verdict on every input."""
+    found: list[Problem | LoggedMessage] = []
+    with logged_messages(settings) as logged:
         try:
             Pelican(settings).run()
         except ContentError as error:
-            raise BuildError([*logged.problems, *error.problems]) from error
+            found = list(error.problems)
         except OSError as error:  # the disk is full, a folder is not writable...
-            raise BuildError([*logged.problems, write_problem(error)]) from error
-        except Exception as error:
-            unexpected = LoggedMessage("error", type(error).__module__, str(error))
-            raise BuildError([*logged.problems, unexpected]) from error
-    if logged.problems:
-        raise BuildError(logged.problems)
+            found = [write_problem(error)]
+        except Exception as error:  # a defect of the build: still a report, not a traceback
+            found = [LoggedMessage("error", type(error).__module__, str(error))]
+    return [*logged.problems, *found]
 
 
 def write_problem(error: OSError) -> LoggedMessage:

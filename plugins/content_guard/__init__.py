@@ -126,7 +126,7 @@ def output_problems(generators: list[Any]) -> list[Problem]:
         relative = static.get_relative_source_path()
         trouble = output_problem(static.save_as)
         try:
-            confined_path(content, static.source_path)
+            confined_path(content, static.source_path, max_bytes=None)  # copied, not read
         except ContentPathError as error:
             trouble = f"{error.reason}; {error.fix}"
         if trouble:

@@ -10,6 +10,11 @@ every special file (FIFO, socket, device). Reading one file is the info-sessions
 is inside, what is a special file) are used here too. ``output_problem`` says whether a path
 to write stays in the output folder.
 
+Names are bounded too: a file or folder in content/ may have a name of at most
+MAX_NAME_LENGTH characters (its name becomes a page's folder and a feed's file name, with
+a suffix, and file systems refuse names of more than 255 bytes), and every path to write has
+parts of at most MAX_OUTPUT_NAME_BYTES bytes.
+
 Nothing here ever reads a file it refuses, and no message holds any of a refused file's text.
 """
 
@@ -21,6 +26,15 @@ import stat
 from dataclasses import dataclass
 
 from pelican.plugins.info_sessions.paths import FIX_LINK, FIX_SPECIAL, is_within, special_kind
+
+# The longest name of a file or folder in content/, in characters (UTF-8: up to 4 bytes each).
+MAX_NAME_LENGTH = 100
+# The longest part of a path the build writes, in bytes (file systems allow 255; the build
+# adds suffixes such as ".ics" and its temporary folders add their own).
+MAX_OUTPUT_NAME_BYTES = 240
+FIX_NAME = (
+    f"rename it to at most {MAX_NAME_LENGTH} characters (lowercase letters, digits and hyphens)"
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,10 @@ def audit_content(content: str) -> list[Escape]:
         with os.scandir(folder) as entries:
             for entry in entries:
                 relative = f"{prefix}{entry.name}"
+                if len(entry.name) > MAX_NAME_LENGTH:
+                    reason = f"has a name of {len(entry.name)} characters"
+                    escapes.append(Escape(relative, None, reason, FIX_NAME))
+                    continue  # nothing under a refused name is read
                 if entry.is_symlink():
                     escape = _link_escape(entry.path, relative, root)
                     if escape:
@@ -91,4 +109,10 @@ def output_problem(name: str) -> str | None:
     normal = posixpath.normpath(name.replace(os.sep, "/"))
     if normal == ".." or normal.startswith("../"):
         return "climbs out of the output folder with '..'"
+    longest = max(normal.split("/"), key=lambda part: len(part.encode("utf-8")))
+    if len(longest.encode("utf-8")) > MAX_OUTPUT_NAME_BYTES:
+        return (
+            f"has a part of {len(longest.encode('utf-8'))} bytes; file systems allow "
+            f"{MAX_OUTPUT_NAME_BYTES} here"
+        )
     return None

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 from typing import Any, NoReturn
 
+from pelican.plugins.info_sessions.headers import TOO_DEEP
 from pelican.plugins.info_sessions.paths import (
     ContentPathError,
     confined_path,
@@ -33,6 +35,7 @@ from pelican.plugins.info_sessions.paths import (
     shown_path,
 )
 from pelican.plugins.info_sessions.problems import ContentError, Problem
+from pelican.plugins.info_sessions.settings import max_file_bytes
 from pelican.plugins.info_sessions.zones import zone_problem
 
 from safe_markdown import Finding, collecting_findings, finding_line
@@ -108,14 +111,20 @@ def guarded_reader(base: type) -> type:
             content = self.settings["PATH"]
             shown = shown_path(content, source_path)
             try:
-                confined_path(content, source_path)
+                confined_path(content, source_path, max_bytes=max_file_bytes(self.settings))
             except ContentPathError as error:
                 refuse([Problem(shown, "(file)", os.path.basename(source_path), str(error))])
-            with collecting_findings() as findings:
-                body, metadata = super().read(source_path)
+            try:
+                with collecting_findings() as findings:
+                    body, metadata = super().read(source_path)
+            except ContentError as error:  # safe_markdown refused the text's nesting
+                refuse([replace(p, path=shown) for p in error.problems])
+            except RecursionError:
+                refuse([Problem(shown, "(body)", None, TOO_DEEP)])
             problems = []
             if findings:
-                text = read_content_bytes(content, source_path).decode("utf-8", "replace")
+                data = read_content_bytes(content, source_path, max_bytes=None)  # checked above
+                text = data.decode("utf-8", "replace")
                 problems += markdown_problems(shown, text, findings)
             for name, field in PLACEMENT_FIELDS.items():
                 value = metadata.get(name)

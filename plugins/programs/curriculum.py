@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tomllib
+import re
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -12,7 +12,7 @@ from pelican.plugins.info_sessions.headers import decode
 from pelican.plugins.info_sessions.paths import ContentPathError, read_content_bytes
 from pelican.plugins.info_sessions.problems import ContentError, Problem
 
-from programs.tomlfile import toml_problem
+from programs.tomlfile import load_toml
 
 
 @dataclass(frozen=True)
@@ -108,8 +108,18 @@ class Curriculum:
         return self.credits != self.required_credits
 
 
+# The most credits one course or program may carry: far above any real one, so that a typo
+# (or a 5,000-digit number) is a problem, not a sum.
+MAX_CREDITS = 1000
+
+
 class _Problems:
-    """The problems of one curriculum file; ``where`` names a table, e.g. "courses[1]"."""
+    """The problems of one curriculum file; ``where`` names a table, e.g. "courses[1]".
+
+    This is the one typed reader of the file's values: each method reads one key of one
+    table as the type it must have (a string, a whole number, a list of tables, a list of
+    strings) and records a problem, naming the key and the value, for any other type.
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -130,10 +140,41 @@ class _Problems:
 
     def credits(self, where: str, data: dict[str, Any]) -> int:
         value = data.get("credits")
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            self.add(where, "credits", value, "must be a positive whole number")
+        if not _is_count(value, 1, MAX_CREDITS):
+            self.add(where, "credits", value, f"must be a whole number from 1 to {MAX_CREDITS}")
             return 0
         return value
+
+    def tables(self, where: str, data: dict[str, Any], key: str) -> list[tuple[str, dict]]:
+        """The tables of the array ``key`` (``[[key]]``), each with its place, e.g.
+        ("courses[1]", {...}); a value of another type, or an item that is not a table, is
+        a problem."""
+        value = data.get(key, [])
+        name = f"{where}.{key}" if where else key
+        header = re.sub(r"\[[0-9]+\]", "", name)  # how TOML writes the table: [[a.b]]
+        if not isinstance(value, list):
+            self.add(where, key, value, f"must be a list of tables, written as [[{header}]]")
+            return []
+        found = []
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                found.append((f"{name}[{index}]", item))
+            else:
+                self.add(where, f"{key}[{index}]", item, f"must be a table ([[{header}]])")
+        return found
+
+    def strings(self, where: str, data: dict[str, Any], key: str) -> tuple[str, ...]:
+        """The list of strings ``key`` (empty when it is left out)."""
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.add(where, key, value, 'must be a list of strings, e.g. ["...", "..."]')
+            return ()
+        return tuple(value)
+
+
+def _is_count(value: object, low: int, high: int) -> bool:
+    """Whether ``value`` is a whole number (not a boolean) from ``low`` to ``high``."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def _differences(
@@ -154,15 +195,13 @@ def _differences(
 def _required_credits(data: dict[str, Any], problems: _Problems) -> int | None:
     """``required_credits`` as the file gives it; None when it leaves it out (or is wrong)."""
     required = data.get("required_credits")
-    if required is not None and (
-        not isinstance(required, int) or isinstance(required, bool) or required <= 0
-    ):
+    if required is not None and not _is_count(required, 1, MAX_CREDITS):
         problems.add(
             "",
             "required_credits",
             required,
-            "must be a positive whole number (the credits the source says the program "
-            "requires), or left out",
+            f"must be a whole number from 1 to {MAX_CREDITS} (the credits the source says the "
+            "program requires), or left out",
         )
         return None
     return required
@@ -170,27 +209,25 @@ def _required_credits(data: dict[str, Any], problems: _Problems) -> int | None:
 
 def _courses(data: dict[str, Any], problems: _Problems) -> dict[str, Course]:
     courses: dict[str, Course] = {}
-    for index, raw in enumerate(data.get("courses", [])):
-        where = f"courses[{index}]"
+    for where, raw in problems.tables("", data, "courses"):
         course = Course(
             id=problems.text(where, raw, "id"),
             title=problems.text(where, raw, "title"),
             credits=problems.credits(where, raw),
             aim=problems.text(where, raw, "aim", default=""),
-            objectives=tuple(raw.get("objectives", ())),
+            objectives=problems.strings(where, raw, "objectives"),
         )
         if course.id in courses:
             problems.add(where, "id", course.id, "used twice; course ids must be unique")
         courses[course.id] = course
-    if not courses:
+    if not courses and not any(p.field.startswith("courses") for p in problems.found):
         problems.add("", "courses", None, "add at least one [[courses]] table")
     return courses
 
 
 def _term(where: str, raw: dict[str, Any], courses: dict[str, Course], problems: _Problems) -> Term:
     entries = []
-    for index, raw_entry in enumerate(raw.get("entries", [])):
-        entry_where = f"{where}.entries[{index}]"
+    for entry_where, raw_entry in problems.tables(where, raw, "entries"):
         course_id = problems.text(entry_where, raw_entry, "course")
         course = courses.get(course_id)
         if course is None:  # a missing id is reported already
@@ -208,8 +245,8 @@ def _term(where: str, raw: dict[str, Any], courses: dict[str, Course], problems:
             )
         )
     year = raw.get("year")
-    if year is not None and (not isinstance(year, int) or year < 1):
-        problems.add(where, "year", year, "must be a whole number from 1")
+    if year is not None and not _is_count(year, 1, 10):
+        problems.add(where, "year", year, "must be a whole number from 1 to 10")
         year = None
     return Term(
         name=problems.text(where, raw, "name"),
@@ -228,11 +265,10 @@ def parse_curriculum(data: dict[str, Any], path: str) -> Curriculum:
     if required is None:
         required = sum(course.credits for course in courses.values())
     schedules = []
-    for s_index, raw_schedule in enumerate(data.get("schedules", [])):
-        where = f"schedules[{s_index}]"
+    for where, raw_schedule in problems.tables("", data, "schedules"):
         terms = tuple(
-            _term(f"{where}.terms[{t_index}]", raw_term, courses, problems)
-            for t_index, raw_term in enumerate(raw_schedule.get("terms", []))
+            _term(term_where, raw_term, courses, problems)
+            for term_where, raw_term in problems.tables(where, raw_schedule, "terms")
         )
         schedules.append(
             Schedule(
@@ -250,19 +286,17 @@ def parse_curriculum(data: dict[str, Any], path: str) -> Curriculum:
     )
 
 
-def load_curriculum(content_path: str, path: Path, display_path: str) -> Curriculum:
-    """Read and parse a curriculum TOML file (a regular file inside ``content_path``); raise
-    ContentError with every problem."""
+def load_curriculum(
+    content_path: str, path: Path, display_path: str, *, max_bytes: int | None
+) -> Curriculum:
+    """Read and parse a curriculum TOML file (a regular file inside ``content_path``, of at
+    most ``max_bytes`` bytes); raise ContentError with every problem."""
     try:
-        data = read_content_bytes(content_path, str(path))
+        data = read_content_bytes(content_path, str(path), max_bytes=max_bytes)
     except ContentPathError as error:
         problem = Problem(display_path, "(file)", path.name, str(error))
         raise ContentError([problem]) from error
     text, problem = decode(data, display_path)
     if problem is not None:
         raise ContentError([problem])
-    try:
-        parsed = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ContentError([toml_problem(text, display_path, error)]) from error
-    return parse_curriculum(parsed, display_path)
+    return parse_curriculum(load_toml(text, display_path), display_path)

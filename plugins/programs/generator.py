@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from pelican.plugins.info_sessions.jsonld import jsonld_script_text
 from pelican.plugins.info_sessions.paths import ContentPathError, read_content_bytes, shown_path
 from pelican.plugins.info_sessions.problems import ContentError, Problem, raise_recorded, record
 from pelican.plugins.info_sessions.programs import provide
+from pelican.plugins.info_sessions.settings import max_file_bytes
 
 from programs.compare import comparison
 from programs.contacts import read_contacts
@@ -32,7 +32,7 @@ from programs.model import (
     QuoteReader,
     required_problems,
 )
-from programs.tomlfile import toml_problem
+from programs.tomlfile import load_toml
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +203,10 @@ class ProgramsGenerator(Generator):
         file = Path(program.source_path).parent / name
         try:
             return load_curriculum(
-                self.path, file, os.path.join(os.path.dirname(header.path), name)
+                self.path,
+                file,
+                os.path.join(os.path.dirname(header.path), name),
+                max_bytes=max_file_bytes(self.settings),
             )
         except ContentError as error:
             problems.extend(error.problems)
@@ -361,7 +364,7 @@ class ProgramsGenerator(Generator):
             return
         display = shown_path(self.path, str(file))
         try:
-            data = read_content_bytes(self.path, str(file))
+            data = read_content_bytes(self.path, str(file), max_bytes=max_file_bytes(self.settings))
         except ContentPathError as error:
             problems.append(Problem(display, "(file)", file.name, str(error)))
             return
@@ -370,9 +373,9 @@ class ProgramsGenerator(Generator):
             problems.append(problem)
             return
         try:
-            self.figures = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            problems.append(toml_problem(text, display, error))
+            self.figures = load_toml(text, display)
+        except ContentError as error:
+            problems.extend(error.problems)
 
     def generate_context(self) -> None:
         """Read everything, record every problem (raised with every other generator's

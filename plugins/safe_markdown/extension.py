@@ -24,6 +24,7 @@ from markdown.treeprocessors import Treeprocessor
 from pelican.plugins.info_sessions.problems import ContentError, Problem
 
 from safe_markdown.html_check import Finding, finding_line, html_findings
+from safe_markdown.nesting import nesting_problems
 from safe_markdown.urls import HttpAllowed, http_allowances, http_allowed_by
 
 # Table cells aligned with ":--" get a class (theme/static/css/site.css) instead of the
@@ -76,6 +77,18 @@ class KeepSource(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         """Keep ``lines`` (the text as given to ``convert``) and pass them on unchanged."""
         self.check.source = tuple(lines)
+        return lines
+
+
+class RefuseDeepNesting(Preprocessor):
+    """Runs before Markdown parses the text: a line nested deeper than nesting.MAX_NESTING
+    raises ContentError (Markdown would recurse that deep, and fail without a file)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        """Return ``lines`` unchanged, or raise ContentError naming the line."""
+        problems = nesting_problems(lines)
+        if problems:
+            raise ContentError(problems)
         return lines
 
 
@@ -148,6 +161,7 @@ class SafeMarkdownExtension(Extension):
         md.postprocessors.register(check, "safe_markdown", 0)
         # Highest priority: sees the text before any preprocessor changes it.
         md.preprocessors.register(KeepSource(md, check), "safe_markdown_source", 1000)
+        md.preprocessors.register(RefuseDeepNesting(md), "safe_markdown_nesting", 999)
 
 
 def makeExtension(**kwargs: object) -> SafeMarkdownExtension:  # noqa: N802 - Markdown's API

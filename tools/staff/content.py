@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pelican import Pelican, signals
+from pelican import signals
 from pelican.plugins.info_sessions.generator import SessionsGenerator
 from pelican.plugins.info_sessions.model import Session
-from pelican.plugins.info_sessions.problems import ContentError, Problem, by_file
+from pelican.plugins.info_sessions.problems import Problem, by_file
 from pelican.plugins.info_sessions.settings import SessionSettings
 from pelican.plugins.info_sessions.validation import Checked
 
 from content_guard import CHECK_ONLY
 from programs.generator import ProgramsGenerator
-from tools.build import PROJECT_ROOT, LoggedMessage, load_settings, logged_messages, site_today
+from tools.build import PROJECT_ROOT, LoggedMessage, load_settings, run_pelican, site_today
 
 
 @dataclass
@@ -77,17 +77,11 @@ def read_content(
     generators = _Generators()
     with tempfile.TemporaryDirectory(prefix="check-") as unused_output:
         settings = load_settings(settings_file, {**overrides, "OUTPUT_PATH": unused_output})
-        found: list[Problem | LoggedMessage] = []
         with (
-            logged_messages(settings) as logged,
             signals.generator_init.connected_to(generators),
             contextlib.redirect_stdout(io.StringIO()),  # Pelican's "Done: ..." line
         ):
-            try:
-                Pelican(settings).run()
-            except ContentError as error:
-                found += error.problems
-        found = [*logged.problems, *found]
+            found = run_pelican(settings)  # the build's own way of running Pelican
     return _site(Path(settings["PATH"]), settings, generators, found)
 
 

@@ -40,21 +40,20 @@ def whole_number(raw: str, maximum: int) -> int | None:
 
 
 def duration(raw: str, maximum: timedelta) -> timedelta | None:
-    """'90m', '1h', '1h30m', '1h 30m' as a timedelta; None when it is not a duration.
-    Raises :class:`OutOfBoundsError` when it is longer than ``maximum``."""
+    """'90m', '1h', '1h30m', '1h 30m' as a timedelta; None when it is not a duration. Raises
+    :class:`OutOfBoundsError` when its hours or minutes alone pass ``maximum`` (judged by
+    their digits first); a total just over it is returned, for the caller to say by how
+    much."""
     match = _DURATION.match(raw.strip().lower())
     if not match or not any(match.groups()):
         return None
     limit_minutes = int(maximum.total_seconds() // 60)
     try:
-        hours = whole_number(match.group(1) or "0", limit_minutes // 60)
-        minutes = whole_number(match.group(2) or "0", limit_minutes)
+        hours = whole_number(match.group(1) or "0", max(limit_minutes // 60, 1) * 100)
+        minutes = whole_number(match.group(2) or "0", max(limit_minutes, 1) * 100)
     except OutOfBoundsError:
         raise OutOfBoundsError(f"longer than {maximum}") from None
-    length = timedelta(hours=hours or 0, minutes=minutes or 0)
-    if length > maximum:
-        raise OutOfBoundsError(f"longer than {maximum}")
-    return length
+    return timedelta(hours=hours or 0, minutes=minutes or 0)
 
 
 def wall_clock(raw: str) -> datetime | None:

@@ -274,7 +274,7 @@ def page_inputs(
         digest.update(f"template {name}\0{family[name]}\0".encode())
     for path in _content_files(content, os.path.normpath(sessions)):
         try:
-            data = read_content_bytes(content, path)
+            data = read_content_bytes(content, path, max_bytes=None)
         except ContentPathError:
             return None
         digest.update(f"\0file {os.path.relpath(path, content)}\0".encode())

@@ -4,7 +4,7 @@ month pages from the first session (or this month) to the last, linked to each o
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -72,6 +72,13 @@ def months_between(first: date, last: date) -> list[tuple[int, int]]:
     return months
 
 
+def month_span(days: Iterable[date], today: date) -> tuple[date, date]:
+    """The first and last day the month pages must cover: the sessions' ``days`` (their
+    local start dates) and today."""
+    dates = [*days, today]
+    return min(dates), max(dates)
+
+
 @dataclass(frozen=True)
 class MonthPage:
     """One page of the month view, with its neighbours."""
@@ -88,13 +95,12 @@ def month_pages(views: Sequence[SessionView], today: date, month_url: str) -> tu
     by_date: dict[date, list[SessionView]] = {}
     for view in views:
         by_date.setdefault(view.session.start.date(), []).append(view)
-    dates = [*by_date, today]
     pages = [
         MonthPage(
             url=month_url.format(year=year, month=month),
             grid=month_grid(year, month, by_date, today),
         )
-        for year, month in months_between(min(dates), max(dates))
+        for year, month in months_between(*month_span(by_date, today))
     ]
     return tuple(
         MonthPage(

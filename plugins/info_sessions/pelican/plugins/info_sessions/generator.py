@@ -24,7 +24,7 @@ from pelican.generators import Generator
 
 from . import links
 from .cache import build_cache
-from .calendar_grid import MonthPage, month_pages, this_month
+from .calendar_grid import MonthPage, month_pages, month_span, months_between, this_month
 from .display import SessionView, make_view, summary
 from .feeds import (
     Feed,
@@ -112,7 +112,7 @@ class SessionsGenerator(Generator):
             source = os.path.join(self.path, relative)
             display = shown_path(self.path, source)
             try:
-                data = read_content_bytes(self.path, source)
+                data = read_content_bytes(self.path, source, max_bytes=self.config.max_file_bytes)
             except ContentPathError as error:
                 name = os.path.basename(source)
                 self.checked[display] = Checked(
@@ -166,12 +166,35 @@ class SessionsGenerator(Generator):
         problems += duplicate_uid_problems(self.checked)
         return by_file(problems)
 
+    def month_problems(self) -> list[Problem]:
+        """A problem when the month pages from the first session to the last would pass
+        INFO_SESSIONS_MAX_MONTH_PAGES, naming the session farthest from today."""
+        today = self.config.today
+        first, last = month_span((s.start.date() for s in self.sessions), today)
+        count = len(months_between(first, last))
+        limit = self.config.max_month_pages
+        if count <= limit or not self.sessions:
+            return []
+        farthest = max(self.sessions, key=lambda s: abs((s.start.date() - today).days))
+        display = shown_path(self.path, farthest.source_path)
+        return [
+            Problem(
+                display,
+                "Start",
+                f"{farthest.start:%Y-%m-%d %H:%M}",
+                f"the calendar would have {count} month pages ({first:%B %Y} to {last:%B %Y}); "
+                f"at most {limit}: check the year (or raise INFO_SESSIONS_MAX_MONTH_PAGES)",
+                self.checked[display].lines.get("Start") if display in self.checked else None,
+            )
+        ]
+
     def finalize(self, programs: Sequence[Program]) -> None:
         """Check the sessions against the site's programs and each other; record every
         problem, or make the views, feeds, lists and month pages the templates get."""
         if self.config is None:
             return
         problems = self.problems([program.slug for program in programs])
+        problems += self.month_problems()
         if problems:
             record(self.context, problems)
             return

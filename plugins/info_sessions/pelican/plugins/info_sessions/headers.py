@@ -28,6 +28,7 @@ from pelican.readers import MarkdownReader
 
 from .paths import ContentPathError, read_content_bytes, shown_path
 from .problems import ContentError, Problem
+from .settings import max_file_bytes
 
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)$")
 # Control characters other than tab: invisible in editors, forbidden in iCalendar text, and
@@ -49,6 +50,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")
 _INVISIBLE_IN_FIELDS = re.compile(
     "[\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]"
     "|(?<![^\x00-\x7f\\s])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\\s])"
+)
+
+
+TOO_DEEP = (
+    "nested too deeply for the Markdown parser (lists, block quotes or emphasis inside each "
+    "other); flatten the structure"
 )
 
 
@@ -318,13 +325,18 @@ class HeaderReader(MarkdownReader):
         except ContentError as error:
             found.extend(where(error.problems))
             return ""
+        except RecursionError:  # nesting that no extension measured, e.g. emphasis
+            found.extend(where([Problem("", "(body)", None, TOO_DEEP)]))
+            return ""
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         """Pelican's entry point: the body as HTML and the header values as metadata."""
         content = self.settings["PATH"]
         path = shown_path(content, source_path)
         try:
-            text, problem = decode(read_content_bytes(content, source_path), path)
+            limit = max_file_bytes(self.settings)
+            data = read_content_bytes(content, source_path, max_bytes=limit)
+            text, problem = decode(data, path)
         except ContentPathError as error:
             name = os.path.basename(source_path)
             text, problem = None, Problem(path, "(file)", name, str(error))

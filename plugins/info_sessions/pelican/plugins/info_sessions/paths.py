@@ -5,7 +5,10 @@ content. ``read_content_bytes`` is the one way the plugin (and a site's own plug
 content file: the file's real path (symbolic links resolved) must be inside the content
 folder, and it must be a regular file, not a FIFO, socket or device, which could block the
 build or read from somewhere else. Nothing is read from a file it refuses, and no message
-holds any of a refused file's text. ``shown_path`` is how problems name a file.
+holds any of a refused file's text. A content file larger than the build's limit
+(INFO_SESSIONS_MAX_FILE_BYTES, ``max_bytes`` here) is refused before it is read, by its size
+on disk: the one size limit for every content type, in the build and in ``make check``
+alike. ``shown_path`` is how problems name a file.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import stat
 
 FIX_LINK = "replace the link with a copy of the file inside content/, or remove it"
 FIX_SPECIAL = "remove it: content/ may hold only ordinary files and folders"
+MAX_BYTES_SETTING = "INFO_SESSIONS_MAX_FILE_BYTES"
 
 
 class ContentPathError(ValueError):
@@ -60,8 +64,20 @@ def _outside_reason(path: str, root: str) -> str:
     return "is outside content/"
 
 
-def confined_path(content: str, path: str) -> str:
-    """The real path of ``path`` when it is a regular file inside the ``content`` folder;
+def size_problem(size: int, max_bytes: int | None) -> ContentPathError | None:
+    """The error for a content file of ``size`` bytes when it passes ``max_bytes``."""
+    if max_bytes is None or size <= max_bytes:
+        return None
+    return ContentPathError(
+        f"is {size:,} bytes, more than the {max_bytes:,} a content file may have",
+        f"shorten it or split it into several files (the limit is {MAX_BYTES_SETTING} in "
+        "pelicanconf.py)",
+    )
+
+
+def confined_path(content: str, path: str, *, max_bytes: int | None) -> str:
+    """The real path of ``path`` when it is a regular file inside the ``content`` folder,
+    of at most ``max_bytes`` bytes (None: any size, for static files that are only copied);
     otherwise raise :class:`ContentPathError` (nothing is opened)."""
     root = os.path.realpath(content)
     real = os.path.realpath(path)
@@ -80,13 +96,17 @@ def confined_path(content: str, path: str) -> str:
     kind = special_kind(mode)
     if kind:
         raise ContentPathError(f"is {kind}, not an ordinary file", FIX_SPECIAL)
+    too_large = size_problem(os.stat(real).st_size, max_bytes)
+    if too_large is not None:
+        raise too_large
     return real
 
 
-def read_content_bytes(content: str, path: str) -> bytes:
-    """The bytes of ``path``, a regular file inside the ``content`` folder; raises
-    :class:`ContentPathError` for anything else (before reading a byte of it)."""
-    real = confined_path(content, path)
+def read_content_bytes(content: str, path: str, *, max_bytes: int | None) -> bytes:
+    """The bytes of ``path``, a regular file inside the ``content`` folder of at most
+    ``max_bytes`` bytes; raises :class:`ContentPathError` for anything else (before reading
+    a byte of it)."""
+    real = confined_path(content, path, max_bytes=max_bytes)
     flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
     try:
         descriptor = os.open(real, flags)
@@ -96,7 +116,11 @@ def read_content_bytes(content: str, path: str) -> bytes:
         kind = special_kind(os.fstat(handle.fileno()).st_mode)
         if kind:
             raise ContentPathError(f"is {kind}, not an ordinary file", FIX_SPECIAL)
-        return handle.read()
+        data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+        too_large = size_problem(len(data), max_bytes)  # it grew since it was checked
+        if too_large is not None:
+            raise too_large
+        return data
 
 
 def shown_path(content: str, path: str) -> str:

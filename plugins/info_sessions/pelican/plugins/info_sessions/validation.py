@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from . import bounded
 from .bounded import OutOfBoundsError
-from .headers import Header
+from .headers import TOO_DEEP, Header
 from .model import MAX_DURATION, Format, Session, Status
 from .problems import ContentError, Problem
 from .settings import SessionSettings, save_as
@@ -77,7 +77,8 @@ def is_https_url(raw: str) -> bool:
 
 def parse_duration(raw: str) -> timedelta | None:
     """'90m', '1h', '1h30m', '1h 30m' as a timedelta; None when it is not a duration.
-    Raises ``bounded.OutOfBoundsError`` when it is longer than MAX_DURATION."""
+    Raises ``bounded.OutOfBoundsError`` when its hours or minutes are far beyond
+    MAX_DURATION (too many digits to add up)."""
     return bounded.duration(raw, MAX_DURATION)
 
 
@@ -263,6 +264,9 @@ def _body(check: _Checker, render: Callable[[str], str]) -> str:
     except ContentError as error:
         check.problems.extend(check.raw.in_body(error.problems))
         return ""
+    except RecursionError:  # nesting that no extension measured, e.g. emphasis
+        check.problems.extend(check.raw.in_body([Problem("", "(body)", None, TOO_DEEP)]))
+        return ""
 
 
 def _format(check: _Checker) -> Format | None:
@@ -344,6 +348,11 @@ def _end_after(check: _Checker, start: datetime | None) -> datetime | None:
         return None
     if duration is None:
         check.problem("Duration", "not a duration; write it like 90m, 1h or 1h30m", raw)
+        return None
+    if duration > MAX_DURATION:
+        check.problem(
+            "Duration", f"the session would last {_hhmm(duration)}; 12 hours at most", raw
+        )
         return None
     if start is None:
         return None
