@@ -6,6 +6,7 @@ import os
 import shlex
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from invoke import Context, task
@@ -33,13 +34,23 @@ def _build(settings_file: Path = SETTINGS, output: Path = OUTPUT) -> None:
         )
 
     try:
-        build_site(output, settings_file=settings_file)
+        result = build_site(output, settings_file=settings_file)
     except BuildError as error:
         print(f"Build failed with {len(error.problems)} problem(s); {output} is unchanged:")
         for problem in error.problems:
             print(f"  {problem}")
+        _print_notices(error.notices)
         raise SystemExit(1) from None
     print(f"Built the site into {output}")
+    _print_notices(result.notices)
+
+
+def _print_notices(notices: Sequence[object]) -> None:
+    """The build's notices: what it did on its own; they do not fail it."""
+    if notices:
+        print(f"{len(notices)} notice(s) (the build goes on; nothing to fix):")
+        for notice in notices:
+            print(f"  {notice}")
 
 
 @task(help={"settings": "settings file (default pelicanconf.py; publishconf.py for publishing)"})

@@ -34,6 +34,9 @@ DEFAULT_RATE = 400
 # How far ahead sessions are scheduled (days). With the plugin's 180-day past window, the
 # feeds hold the sessions of about (180 + AHEAD) days, whatever N is.
 DEFAULT_AHEAD = 182
+# "A year ahead": a school that plans its next twelve months, N sessions all upcoming, spread
+# over this many days from tomorrow (1,000 sessions: three a day).
+YEAR_AHEAD_DAYS = 365
 SITE_TIMEZONE = "America/New_York"
 
 SUBJECTS = (
@@ -308,11 +311,15 @@ def make_sessions(
     rate: int,
     ahead: int,
     breaks: int,
+    upcoming_only: bool = False,
 ) -> tuple[list[SessionSpec], list[Break]]:
-    """``count`` sessions spread over the programs, over the years up to ``ahead`` days."""
-    span = max(30, round(count * 365 / rate))
-    ahead = min(ahead, span // 2)
-    first_day = today + timedelta(days=ahead - span)
+    """``count`` sessions spread over the programs, over the years up to ``ahead`` days
+    (``upcoming_only``: all of them over the ``ahead`` days from tomorrow)."""
+    if upcoming_only:
+        span, first_day = ahead, today + timedelta(days=1)
+    else:
+        span = max(30, round(count * 365 / rate))
+        first_day = today + timedelta(days=min(ahead, span // 2) - span)
     broken_at = set(rng.sample(range(count), min(breaks, count)))
     specs: list[SessionSpec] = []
     seeded: list[Break] = []
@@ -531,6 +538,7 @@ def generate(
     rate: int = DEFAULT_RATE,
     ahead: int = DEFAULT_AHEAD,
     breaks: int | None = None,
+    upcoming_only: bool = False,
 ) -> Manifest:
     """Write the three forms of the content under ``out`` (see the module docstring)."""
     if sessions < 1:
@@ -538,7 +546,9 @@ def generate(
     rng = random.Random(seed)
     program_list = make_programs(programs)
     seeded_count = max(2, sessions // 100) if breaks is None else breaks
-    specs, seeded = make_sessions(sessions, program_list, rng, today, rate, ahead, seeded_count)
+    specs, seeded = make_sessions(
+        sessions, program_list, rng, today, rate, ahead, seeded_count, upcoming_only
+    )
     site, plain, events = out / "site" / "content", out / "plain", out / "events"
     for program in program_list:
         _write(site / "programs" / f"{program.slug}.md", program_file(program))

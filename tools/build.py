@@ -41,7 +41,7 @@ from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from pelican import Pelican
 from pelican.plugins.info_sessions.cache import RebuildCache
-from pelican.plugins.info_sessions.problems import ContentError, Problem
+from pelican.plugins.info_sessions.problems import NOTICE_ATTRIBUTE, ContentError, Problem
 from pelican.settings import read_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -75,11 +75,14 @@ class LoggedMessage:
 
 class BuildError(Exception):
     """The build failed; ``problems`` holds every problem and logged message that made it
-    fail."""
+    fail, ``notices`` what the plugins noted that alone would not have (see ``notices``)."""
 
-    def __init__(self, problems: Sequence[Problem | LoggedMessage]):
+    def __init__(
+        self, problems: Sequence[Problem | LoggedMessage], notices: Sequence[Problem] = ()
+    ):
         """Keep the problems; the message lists them, one a line."""
         self.problems: tuple[Problem | LoggedMessage, ...] = tuple(problems)
+        self.notices: tuple[Problem, ...] = tuple(notices)
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
@@ -90,6 +93,13 @@ class LoggedProblems:
         """Collect for a build with ``settings`` (its LOG_FILTER is honoured)."""
         self.ignored = {tuple(entry) for entry in settings.get("LOG_FILTER", ())}
         self.records: list[logging.LogRecord] = []
+
+    @property
+    def notices(self) -> list[Problem]:
+        """The notices logged (warnings with a ``Problem`` attached as NOTICE_ATTRIBUTE):
+        things the build did on its own, which do not fail it."""
+        attached = (getattr(record, NOTICE_ATTRIBUTE, None) for record in self.records)
+        return [problem for problem in attached if isinstance(problem, Problem)]
 
     def keep(self, record: logging.LogRecord) -> None:
         """Keep ``record`` unless the site's LOG_FILTER ignores it."""
@@ -104,10 +114,11 @@ class LoggedProblems:
         not process <file>" after a reader refused the file is left out when that file's
         problem is known. Read once the block is over: a record's extra attributes are set
         after the record is made."""
-        attached = [getattr(record, "content_problem", None) for record in self.records]
+        records = [r for r in self.records if getattr(r, NOTICE_ATTRIBUTE, None) is None]
+        attached = [getattr(record, "content_problem", None) for record in records]
         files = {problem.path for problem in attached if isinstance(problem, Problem)}
         found: list[Problem | LoggedMessage] = []
-        for record, problem in zip(self.records, attached, strict=True):
+        for record, problem in zip(records, attached, strict=True):
             if isinstance(problem, Problem):
                 found.append(problem)
                 continue
@@ -159,9 +170,19 @@ def logged_messages(settings: Mapping[str, Any]) -> Iterator[LoggedProblems]:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """Where the site was written."""
+    """Where the site was written, and the notices of the build (nothing to fix: e.g. a feed
+    that left out its farthest sessions to stay under its size limit)."""
 
     output: Path
+    notices: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class PelicanRun:
+    """What one run of Pelican found: problems (any fails the build) and notices."""
+
+    problems: list[Problem | LoggedMessage]
+    notices: list[Problem]
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -242,7 +263,7 @@ def _build_locked(
     )
     staging_map = staging.with_name(staging.name + ".sources.json")
     try:
-        _run_pelican(settings_file, overrides, kept, staging, staging_map)
+        notices = _run_pelican(settings_file, overrides, kept, staging, staging_map)
         try:
             if scratch is None:
                 _swap_in(staging, output)
@@ -256,7 +277,7 @@ def _build_locked(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         staging_map.unlink(missing_ok=True)
-    return BuildResult(output=output)
+    return BuildResult(output=output, notices=tuple(notices))
 
 
 def _run_pelican(
@@ -265,8 +286,9 @@ def _run_pelican(
     kept: KeptBetweenBuilds | None,
     staging: Path,
     staging_map: Path,
-) -> None:
-    """Run Pelican once into ``staging``; raise BuildError with every problem."""
+) -> list[Problem]:
+    """Run Pelican once into ``staging``; its notices, or raise BuildError with every
+    problem."""
     settings = load_settings(settings_file, overrides)
     sessions = kept.sessions if kept is not None else None
     if sessions is not None:
@@ -279,15 +301,17 @@ def _run_pelican(
         }
     installed = sessions.installed() if sessions is not None else contextlib.nullcontext()
     with installed:
-        problems = run_pelican(settings)
-    if problems:
-        raise BuildError(problems)
+        run = run_pelican(settings)
+    if run.problems:
+        raise BuildError(run.problems, run.notices)
+    return run.notices
 
 
-def run_pelican(settings: dict[str, Any]) -> list[Problem | LoggedMessage]:
-    """Run Pelican once with ``settings``; every problem it found: logged, raised by a
-    plugin, a file operation that failed, or any other error. The one way both the build
-    and ``make check`` run Pelican, so that they give the same verdict on every input."""
+def run_pelican(settings: dict[str, Any]) -> PelicanRun:
+    """Run Pelican once with ``settings``: every problem it found (logged, raised by a
+    plugin, a file operation that failed, or any other error) and every notice. The one way
+    both the build and ``make check`` run Pelican, so that they give the same verdict on
+    every input."""
     found: list[Problem | LoggedMessage] = []
     with logged_messages(settings) as logged:
         try:
@@ -298,7 +322,7 @@ def run_pelican(settings: dict[str, Any]) -> list[Problem | LoggedMessage]:
             found = [write_problem(error)]
         except Exception as error:  # a defect of the build: still a report, not a traceback
             found = [LoggedMessage("error", type(error).__module__, str(error))]
-    return [*logged.problems, *found]
+    return PelicanRun([*logged.problems, *found], logged.notices)
 
 
 def write_problem(error: OSError) -> LoggedMessage:

@@ -401,3 +401,51 @@ def test_an_answer_is_refused_exactly_when_the_build_would_refuse_the_field() ->
         refused_by_tool = unsafe_character_problem(value) is not None
         refused_by_build = bool(SessionReader.parse(f"Title: {value}\n\nBody.\n", "x.md").problems)
         assert refused_by_tool == refused_by_build, repr(value)
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        pytest.param(
+            {"--duration": "9" * 30 + "h"},
+            "new-session: --duration or --end: Duration: '" + "9" * 30 + "h': the session would "
+            "last more than 12 hours; 12 hours at most (write it like 90m, 1h or 1h30m); or "
+            "give a duration such as 1h or 90m",
+            id="huge-duration",
+        ),
+        pytest.param(
+            {"--duration": "9" * 5000},
+            "new-session: --duration or --end: Duration: '" + "9" * 5000 + "m': the session "
+            "would last more than 12 hours; 12 hours at most (write it like 90m, 1h or 1h30m); "
+            "or give a duration such as 1h or 90m",
+            id="5000-digit-minutes",
+        ),
+        pytest.param(
+            {"--start": "9999-12-31 23:00"},
+            "new-session: --start: Start: '9999-12-31 23:00': the year 9999 is not between "
+            "1900 and 2999; check the year",
+            id="year-9999",
+        ),
+        pytest.param(
+            {"--start": "2999-05-11 12:00"},
+            f"new-session: --start: Start: '2999-05-11 12:00': is {(datetime(2999, 5, 11) - datetime.fromisoformat(TODAY)).days} days "  # noqa: E501, DTZ001
+            "after today (" + TODAY + "); sessions are dated from ",
+            id="year-2999",
+        ),
+        pytest.param(
+            {"--program": "9" * 5000},
+            "new-session: --program: Program: '" + "9" * 5000 + "': no such program",
+            id="5000-digit-program-number",
+        ),
+    ],
+)
+def test_absurd_flags_get_the_builds_named_errors(
+    site: Path, flags: dict[str, str], message: str
+) -> None:
+    before = sorted((site / "sessions").iterdir())
+    changed = [part for item in {**ONLINE, **flags}.items() for part in item]
+    run = invoke("new-session", "--content", str(site), *changed)
+    assert run.status == 1, run.output
+    assert "Traceback" not in run.output
+    assert run.output.strip().startswith(message), run.output[:600]
+    assert sorted((site / "sessions").iterdir()) == before

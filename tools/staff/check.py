@@ -272,6 +272,9 @@ def report(site: SiteContent, found: list[Problem]) -> str:
     if found:
         lines += ["", f"{_plural(len(found), 'warning')} (the build accepts these; check each):"]
         lines += [f"  {problem}" for problem in found]
+    if site.notices:
+        lines += ["", f"{_plural(len(site.notices), 'notice')} (what the build does on its own):"]
+        lines += [f"  {notice}" for notice in site.notices]
     if site.problems:
         lines += ["", "Fix every error, then run `make check` again."]
     elif not found:

@@ -42,6 +42,7 @@ class SiteContent:
     checked: dict[str, Checked] = field(default_factory=dict)  # session display path -> result
     sessions: list[Session] = field(default_factory=list)  # sessions without any problem
     problems: list[Problem | LoggedMessage] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)  # the build's own (see build.py)
 
     def file(self, display_path: str) -> Path:
         """The file a display path ("content/sessions/x.md") names."""
@@ -81,8 +82,10 @@ def read_content(
             signals.generator_init.connected_to(generators),
             contextlib.redirect_stdout(io.StringIO()),  # Pelican's "Done: ..." line
         ):
-            found = run_pelican(settings)  # the build's own way of running Pelican
-    return _site(Path(settings["PATH"]), settings, generators, found)
+            run = run_pelican(settings)  # the build's own way of running Pelican
+    site = _site(Path(settings["PATH"]), settings, generators, run.problems)
+    site.notices = list(run.notices)
+    return site
 
 
 def _site(

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pelican.plugins.info_sessions import bounded
 from pelican.plugins.info_sessions.files import SessionReader, validate_session_text
-from pelican.plugins.info_sessions.headers import refused_character
+from pelican.plugins.info_sessions.headers import is_line_break, refused_character
 from pelican.plugins.info_sessions.settings import SessionSettings
 from pelican.plugins.info_sessions.validation import duplicate_uid_problems, parse_duration
 
@@ -29,9 +30,9 @@ _CLOCK = re.compile(r"^\d{1,2}:\d{2}$", re.ASCII)
 # Never in an answer: each answer becomes one header line, so a line break (CR, LF, and the
 # Unicode ones some readers break at: U+0085, U+2028, U+2029) would add header lines or end
 # the header; control characters (C0, DEL, C1), zero-width and bidi controls and the byte
-# order mark are invisible and change what calendars and browsers show. What is refused is
-# the header reader's own rule for a field's value (headers.refused_character).
-_LINE_BREAKS = "\n\r\x85\u2028\u2029"
+# order mark are invisible and change what calendars and browsers show. What is refused, and
+# what counts as a line break, are the header reader's own rules (headers.refused_character,
+# headers.is_line_break).
 _CONTROL_NAMES = {"\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\t": "TAB", "\x85": "NEXT LINE"}
 
 
@@ -77,12 +78,21 @@ def unsafe_character_problem(value: str) -> str | None:
         return None
     character = found.group()
     name = _CONTROL_NAMES.get(character) or unicodedata.name(character, "a control character")
-    kind = "a line break" if character in _LINE_BREAKS else "an invisible character"
+    kind = "a line break" if is_line_break(character) else "an invisible character"
     return (
         f"{value!r}: contains {kind}, U+{ord(character):04X} ({name}), at character "
         f"{found.start() + 1}; give the whole answer on one line, without invisible characters "
         "(type it again rather than pasting it)"
     )
+
+
+def _is_duration(answer: str) -> bool:
+    """Whether ``answer`` is written as a duration (one far too long included: the
+    validator then says so)."""
+    try:
+        return parse_duration(answer) is not None
+    except bounded.OutOfBoundsError:
+        return True
 
 
 def flag(key: str) -> str:
@@ -156,14 +166,18 @@ class Interview:
     def fill(self, question: Question, answer: str) -> dict[str, str]:
         """The header values an answer gives."""
         answer = answer.strip() or self.default(question)
-        if question.key == "program" and answer.isascii() and answer.isdigit():
+        if question.key == "program":
             slugs = list(self.programs)
-            if 1 <= int(answer) <= len(slugs):
-                answer = slugs[int(answer) - 1]
+            try:
+                number = bounded.whole_number(answer, len(slugs))
+            except bounded.OutOfBoundsError:
+                number = None  # no such number: the validator names the program
+            if number:
+                answer = slugs[number - 1]
         if question.key == "end":
             if answer.isascii() and answer.isdigit():
                 answer = f"{answer}m"  # minutes, as the prompt's examples suggest
-            if parse_duration(answer) is not None:
+            if _is_duration(answer):
                 return {"Duration": answer, "End": ""}
             if _CLOCK.match(answer):
                 answer = f"{self.values.get('Start', '').split(' ')[0]} {answer}"

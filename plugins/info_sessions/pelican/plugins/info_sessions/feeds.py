@@ -10,7 +10,7 @@ in the templates.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import groupby
 
@@ -22,19 +22,30 @@ from .settings import SessionSettings
 
 @dataclass(frozen=True)
 class Window:
-    """The sessions a feed holds in time: those that end after ``since`` (None: all)."""
+    """The sessions a feed holds in time: those that end after ``since`` and start before
+    ``until`` (None: no bound on that side)."""
 
     since: datetime | None = None
+    until: datetime | None = None
 
     def holds(self, view: SessionView) -> bool:
         """Whether the session is inside the window."""
-        return self.since is None or view.session.end > self.since
+        after = self.since is None or view.session.end > self.since
+        return after and (self.until is None or view.session.start < self.until)
 
 
 def recent_and_upcoming(config: SessionSettings) -> Window:
     """Upcoming sessions and those that ended in the last INFO_SESSIONS_PAST_DAYS days, so
     past sessions do not vanish from calendars the moment they start."""
     return Window(since=config.today_start - timedelta(days=config.past_days))
+
+
+def recent_and_ahead(config: SessionSettings) -> Window:
+    """``recent_and_upcoming``, up to INFO_SESSIONS_FUTURE_DAYS ahead: the aggregate feeds,
+    which would otherwise grow with every session a school plans."""
+    return replace(
+        recent_and_upcoming(config), until=config.today_start + timedelta(days=config.future_days)
+    )
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,7 @@ FEEDS: tuple[FeedKind, ...] = (
     FeedKind(
         key="all",
         includes=lambda view, program: True,
-        window=recent_and_upcoming,
+        window=recent_and_ahead,
         calendar_name="Info sessions",
         description="Every information session of every program.",
         path_setting="feed_all",
@@ -77,7 +88,7 @@ FEEDS: tuple[FeedKind, ...] = (
     FeedKind(
         key="in-person",
         includes=lambda view, program: view.format.in_person,
-        window=recent_and_upcoming,
+        window=recent_and_ahead,
         calendar_name="In-person info sessions",
         description="Information sessions you can attend in person (in-person and hybrid).",
         path_setting="feed_format",
@@ -86,7 +97,7 @@ FEEDS: tuple[FeedKind, ...] = (
     FeedKind(
         key="online",
         includes=lambda view, program: view.format.online,
-        window=recent_and_upcoming,
+        window=recent_and_ahead,
         calendar_name="Online info sessions",
         description="Information sessions you can join online (online and hybrid).",
         path_setting="feed_format",
@@ -128,7 +139,14 @@ class Feed:
     outlook: str
     office365: str
     list_url: str  # site-relative URL of the matching list page
-    sessions: tuple[SessionView, ...]  # what the feed holds (its window of time)
+    sessions: tuple[SessionView, ...]  # what the feed holds (its window, less left_out)
+    window: Window = Window()  # the time its kind covers
+    left_out: int = 0  # sessions in the window dropped to keep the feed under the size limit
+
+    @property
+    def per_program(self) -> bool:
+        """Whether this is a program's own feed (it always holds every session of it)."""
+        return self.program is not None
 
 
 @dataclass(frozen=True)
@@ -194,9 +212,13 @@ def group_by_month(views: Iterable[SessionView]) -> tuple[MonthGroup, ...]:
 
 
 def make_feed(
-    kind: FeedKind, program: Program | None, config: SessionSettings, held: Sequence[SessionView]
+    kind: FeedKind,
+    program: Program | None,
+    config: SessionSettings,
+    held: Sequence[SessionView],
+    window: Window,
 ) -> Feed:
-    """The feed of ``kind`` (for ``program``); ``held``: the sessions in its window."""
+    """The feed of ``kind`` (for ``program``); ``held``: the sessions in its ``window``."""
     path = kind.pattern(config, kind.path_setting, program)
     url = f"{config.site_url}/{path}"
     name = kind.calendar_name.format(program=program.name if program else "")
@@ -214,7 +236,26 @@ def make_feed(
         office365=links.outlook_subscribe_link(links.OFFICE_365, url, full_name),
         list_url=kind.pattern(config, kind.list_setting, program),
         sessions=tuple(v for v in held if kind.includes(v, program)),
+        window=window,
     )
+
+
+def fit_to_size(feed: Feed, size: Callable[[Sequence[SessionView]], int], limit: int) -> Feed:
+    """``feed`` with its farthest sessions left out until ``size`` of what it holds is at
+    most ``limit`` bytes (``left_out`` says how many); unchanged when it fits. The sessions
+    are in order of start, so the farthest are the last: the most that fit is found by
+    halving (``size`` is called a few times, not once per session)."""
+    sessions = feed.sessions
+    if size(sessions) <= limit:
+        return feed
+    low, high = 0, len(sessions) - 1  # the most that fit is in [low, high]
+    while low < high:
+        middle = (low + high + 1) // 2
+        if size(sessions[:middle]) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return replace(feed, sessions=sessions[:low], left_out=len(sessions) - low)
 
 
 def make_listing(
@@ -236,9 +277,11 @@ def every_feed(
     programs: Sequence[Program],
     views: Sequence[SessionView],
     upcoming: Sequence[SessionView],
+    fit: Callable[[Feed], Feed] = lambda feed: feed,
 ) -> tuple[tuple[Feed, ...], tuple[Listing, ...]]:
     """Every feed of the table, and its list page, in table order (one per program for
-    the per-program kind)."""
+    the per-program kind); ``fit`` may leave sessions out of an aggregate feed to keep it
+    under the size limit (a program's own feed is never trimmed)."""
     feeds, listings = [], []
     in_window: dict[Window, list[SessionView]] = {}
     for kind in FEEDS:
@@ -246,7 +289,8 @@ def every_feed(
         if window not in in_window:
             in_window[window] = [view for view in views if window.holds(view)]
         for program in programs if kind.per_program else (None,):
-            feed = make_feed(kind, program, config, in_window[window])
+            feed = make_feed(kind, program, config, in_window[window], window)
+            feed = feed if kind.per_program else fit(feed)
             feeds.append(feed)
             listings.append(make_listing(kind, program, feed, upcoming))
     return tuple(feeds), tuple(listings)

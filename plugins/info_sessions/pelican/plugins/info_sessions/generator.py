@@ -32,6 +32,7 @@ from .feeds import (
     ProgramList,
     ProgramSessions,
     every_feed,
+    fit_to_size,
     group_by_month,
     program_lists,
 )
@@ -40,7 +41,7 @@ from .history import feed_stamp, last_commit_times
 from .ical import CalendarInfo, EventInfo, IcalCache, calendar_bytes
 from .model import Session
 from .paths import ContentPathError, read_content_bytes, shown_path
-from .problems import ContentError, Problem, by_file, raise_recorded, record
+from .problems import NOTICE_ATTRIBUTE, ContentError, Problem, by_file, raise_recorded, record
 from .programs import Program
 from .settings import SessionSettings, save_as
 from .validation import Checked, duplicate_uid_problems, program_problems
@@ -99,6 +100,7 @@ class SessionsGenerator(Generator):
         self.views: list[SessionView] = []
         self.shared: SessionsContext | None = None
         self.months: tuple[MonthPage, ...] = ()
+        self.ical = IcalCache(self.cache)
 
     # -- reading -----------------------------------------------------------------------
     def generate_context(self) -> None:
@@ -204,15 +206,82 @@ class SessionsGenerator(Generator):
             for s in self.sessions
         ]
         self.shared = self._shared(programs)
+        oversized = self._oversized_program_feeds(self.shared.feeds)
+        if oversized:
+            record(self.context, oversized)
+            return
+        for feed in self.shared.feeds:
+            if feed.left_out:
+                notice = self._left_out_notice(feed)
+                # A warning, so that it is shown wherever warnings are; the attached notice
+                # tells a build that collects problems that this one does not fail it.
+                logger.warning("%s", notice, extra={NOTICE_ATTRIBUTE: notice})
         self.months = month_pages(self.views, self.config.today, self.config.month_url)
         self.context["info_sessions"] = self.shared
+
+    # -- feed sizes ------------------------------------------------------------------------
+    def _feed_bytes(self, feed: Feed, sessions: Sequence[SessionView]) -> bytes:
+        """The .ics of ``feed`` holding ``sessions``."""
+        config = self.config
+        info = CalendarInfo(
+            name=feed.name,
+            description=feed.description,
+            url=f"{config.site_url}/{feed.list_url}",
+            refresh=timedelta(hours=config.refresh_hours),
+        )
+        events = [self._event(view) for view in sessions]
+        return calendar_bytes(events, prodid=config.prodid, info=info, cache=self.ical)
+
+    def _fit(self, feed: Feed) -> Feed:
+        """An aggregate feed, its farthest sessions left out when it would pass
+        FEED_SIZE_LIMIT."""
+        return fit_to_size(feed, lambda held: len(self._feed_bytes(feed, held)), FEED_SIZE_LIMIT)
+
+    def _oversized_program_feeds(self, feeds: Sequence[Feed]) -> list[Problem]:
+        """A problem for each program feed over FEED_SIZE_LIMIT: it keeps every session of
+        its program, so nothing can be left out; named on its longest session file."""
+        problems = []
+        for feed in feeds:
+            if not feed.per_program or not feed.sessions:
+                continue
+            size = len(self._feed_bytes(feed, feed.sessions))
+            if size <= FEED_SIZE_LIMIT:
+                continue
+            longest = max(feed.sessions, key=lambda v: len(v.session.body_html))
+            problems.append(
+                Problem(
+                    shown_path(self.path, longest.session.source_path),
+                    "(feed)",
+                    feed.path,
+                    f"the program's feed would be {size:,} bytes with its "
+                    f"{len(feed.sessions)} sessions, over the {FEED_SIZE_LIMIT:,} calendar apps "
+                    "accept (Google: 1 MB); a program's feed holds every session of the "
+                    "program, so shorten the descriptions of its sessions (this file's is the "
+                    "longest) or lower INFO_SESSIONS_PAST_DAYS",
+                )
+            )
+        return problems
+
+    def _left_out_notice(self, feed: Feed) -> Problem:
+        """The notice that ``feed`` left out its farthest sessions (the build goes on)."""
+        kept = feed.sessions[-1].session.start if feed.sessions else None
+        reach = f"it reaches to {kept:%Y-%m-%d}" if kept else "it holds none"
+        return Problem(
+            feed.path,
+            "(feed)",
+            feed.left_out,
+            f"left out the {feed.left_out} farthest session(s) to stay under "
+            f"{FEED_SIZE_LIMIT:,} bytes ({reach}); each is still on its page and in its program's feed. "
+            "Nothing to fix; to make the feed reach evenly, lower INFO_SESSIONS_FUTURE_DAYS "
+            f"(now {self.config.future_days})",
+        )
 
     def _shared(self, programs: Sequence[Program]) -> SessionsContext:
         config = self.config
         today_start = config.today_start
         upcoming = [v for v in self.views if v.session.end > today_start]
         past = [v for v in reversed(self.views) if v.session.end <= today_start]
-        feeds, listings = every_feed(config, programs, self.views, upcoming)
+        feeds, listings = every_feed(config, programs, self.views, upcoming, self._fit)
         per_program = [
             ProgramSessions(
                 program=listing.program,
@@ -258,10 +327,10 @@ class SessionsGenerator(Generator):
         )
 
     def _write_bytes(self, path: str, data: bytes) -> None:
-        if len(data) > FEED_SIZE_LIMIT:
+        if len(data) > FEED_SIZE_LIMIT:  # one session's own file: its description alone
             logger.warning(
                 "info_sessions: %s is %d bytes; calendar apps (Google: 1 MB) may refuse it; "
-                "lower INFO_SESSIONS_PAST_DAYS or shorten descriptions",
+                "shorten the session's description",
                 path,
                 len(data),
             )
@@ -299,22 +368,13 @@ class SessionsGenerator(Generator):
             page_url=config.calendar_url,
             calendar_front=True,
         )
-        ical = IcalCache(self.cache)
+        ical = self.ical
         self._write_session_pages(writer, ical)
         writer.write_file(
             save_as(config.subscribe_url), self.get_template("sessions/subscribe"), self.context
         )
-        refresh = timedelta(hours=config.refresh_hours)
         for feed in self.shared.feeds:
-            info = CalendarInfo(
-                name=feed.name,
-                description=feed.description,
-                url=f"{config.site_url}/{feed.list_url}",
-                refresh=refresh,
-            )
-            events = [self._event(view) for view in feed.sessions]
-            data = calendar_bytes(events, prodid=config.prodid, info=info, cache=ical)
-            self._write_bytes(feed.path, data)
+            self._write_bytes(feed.path, self._feed_bytes(feed, feed.sessions))
 
     def _write_session_pages(self, writer: Any, ical: IcalCache) -> None:
         """Each session's page and its own .ics. A page `make serve` kept from the last

@@ -114,6 +114,12 @@ def refused_character(text: str, *, field: bool = False) -> re.Match[str] | None
     return (_INVISIBLE_IN_FIELDS if field else _CONTROL).search(text)
 
 
+def is_line_break(character: str) -> bool:
+    """Whether ``character`` breaks a line for readers that split lines as Python's
+    ``str.splitlines()`` does (LF, CR, VT, FF, FS, GS, RS, U+0085, U+2028, U+2029)."""
+    return len(f"a{character}a".splitlines()) > 1
+
+
 def control_character(text: str, *, field: bool = False) -> str | None:
     """The first character of ``text`` that ``refused_character`` finds, or None."""
     found = refused_character(text, field=field)

@@ -19,6 +19,11 @@ from typing import Any
 
 # Where generators record problems in Pelican's context (the dict every generator shares).
 CONTEXT_KEY = "content_problems"
+# A notice is a Problem logged as a warning with the Problem attached to the record under
+# this name: something the build did on its own that staff should know of (a feed left out
+# its farthest sessions), which does not fail the build. The build and `make check` list
+# notices apart from problems (every other warning fails the build).
+NOTICE_ATTRIBUTE = "content_notice"
 
 
 @dataclass(frozen=True, slots=True)
