@@ -271,7 +271,8 @@ class SessionsGenerator(Generator):
             "(feed)",
             feed.left_out,
             f"left out the {feed.left_out} farthest session(s) to stay under "
-            f"{FEED_SIZE_LIMIT:,} bytes ({reach}); each is still on its page and in its program's feed. "
+            f"{FEED_SIZE_LIMIT:,} bytes ({reach}); each is still on its page and in its "
+            "program's feed. "
             "Nothing to fix; to make the feed reach evenly, lower INFO_SESSIONS_FUTURE_DAYS "
             f"(now {self.config.future_days})",
         )
