@@ -111,6 +111,8 @@ class Curriculum:
 # The most credits one course or program may carry: far above any real one, so that a typo
 # (or a 5,000-digit number) is a problem, not a sum.
 MAX_CREDITS = 1000
+# The most years of study a schedule may have.
+MAX_YEARS = 10
 
 
 class _Problems:
@@ -141,7 +143,7 @@ class _Problems:
     def credits(self, where: str, data: dict[str, Any]) -> int:
         value = data.get("credits")
         if not _is_count(value, 1, MAX_CREDITS):
-            self.add(where, "credits", value, f"must be a whole number from 1 to {MAX_CREDITS}")
+            self.add(where, "credits", value, _count_fix("a positive whole number", value))
             return 0
         return value
 
@@ -172,6 +174,12 @@ class _Problems:
         return tuple(value)
 
 
+def _count_fix(what: str, value: object, high: int = MAX_CREDITS) -> str:
+    """'must be <what>', with the upper bound when ``value`` is a number above it."""
+    too_large = isinstance(value, int) and not isinstance(value, bool) and value > high
+    return f"must be {what}" + (f" of at most {high}" if too_large else "")
+
+
 def _is_count(value: object, low: int, high: int) -> bool:
     """Whether ``value`` is a whole number (not a boolean) from ``low`` to ``high``."""
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
@@ -200,8 +208,8 @@ def _required_credits(data: dict[str, Any], problems: _Problems) -> int | None:
             "",
             "required_credits",
             required,
-            f"must be a whole number from 1 to {MAX_CREDITS} (the credits the source says the "
-            "program requires), or left out",
+            _count_fix("a positive whole number", required)
+            + " (the credits the source says the program requires), or left out",
         )
         return None
     return required
@@ -245,8 +253,8 @@ def _term(where: str, raw: dict[str, Any], courses: dict[str, Course], problems:
             )
         )
     year = raw.get("year")
-    if year is not None and not _is_count(year, 1, 10):
-        problems.add(where, "year", year, "must be a whole number from 1 to 10")
+    if year is not None and not _is_count(year, 1, MAX_YEARS):
+        problems.add(where, "year", year, _count_fix("a whole number from 1", year, MAX_YEARS))
         year = None
     return Term(
         name=problems.text(where, raw, "name"),

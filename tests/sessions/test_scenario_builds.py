@@ -547,14 +547,36 @@ def test_session_descriptions_are_safe_markdown(scenario: ScenarioFn, build) -> 
     assert any("javascript:alert(1)" in problem for problem in messages(caught.value))
 
 
-def test_a_feed_near_one_megabyte_fails_the_build(scenario: ScenarioFn, build) -> None:
+def test_a_content_file_over_the_size_limit_is_refused_before_it_is_read(
+    scenario: ScenarioFn, build
+) -> None:
+    content = scenario("valid")
+    file = content / "sessions" / "alpha-campus-jan.md"
+    file.write_text(file.read_text() + "\n" + "All about the campus. " * 42_000 + "\n")
+    size = file.stat().st_size
+    with pytest.raises(BuildError) as caught:
+        build(content=content)
+    assert messages(caught.value) == [
+        f"content/sessions/alpha-campus-jan.md: (file): 'alpha-campus-jan.md': is {size:,} "
+        "bytes, more than the 524,288 a content file may have; shorten it or split it into "
+        "several files (the limit is INFO_SESSIONS_MAX_FILE_BYTES in pelicanconf.py)"
+    ]
+
+
+def test_a_program_feed_over_one_megabyte_is_an_error_naming_its_longest_session(
+    scenario: ScenarioFn, build
+) -> None:
+    """A program's own feed keeps every session of the program: nothing can be left out of
+    it, so passing the size limit is an error (with the limit on files raised to let it)."""
     content = scenario("valid")
     file = content / "sessions" / "alpha-campus-jan.md"
     file.write_text(file.read_text() + "\n" + "All about the campus. " * 42_000 + "\n")
     with pytest.raises(BuildError) as caught:
-        build(content=content)
-    assert any(
-        problem.startswith("warning: info_sessions: calendar/all.ics is ")
-        and "Google: 1 MB" in problem
-        for problem in messages(caught.value)
+        build(content=content, INFO_SESSIONS_MAX_FILE_BYTES=2_000_000)
+    found = [m for m in messages(caught.value) if "(feed)" in m]
+    assert len(found) == 1, messages(caught.value)
+    assert found[0].startswith(
+        "content/sessions/alpha-campus-jan.md: (feed): 'calendar/program-alpha.ics': the "
+        "program's feed would be "
     )
+    assert "shorten the descriptions of its sessions (this file's is the longest)" in found[0]

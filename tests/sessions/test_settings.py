@@ -75,7 +75,7 @@ def test_every_bad_setting_is_reported_together() -> None:
         "INFO_SESSIONS_REFRESH_HOURS?",
         "pelicanconf.py: INFO_SESSIONS_DEFAULT_TIMEZONE: 'Eastern': unknown time zone; use an "
         "IANA name such as 'America/New_York' (did you mean 'US/Eastern'?)",
-        "pelicanconf.py: INFO_SESSIONS_PAST_DAYS: 'many': must be a whole number",
+        "pelicanconf.py: INFO_SESSIONS_PAST_DAYS: 'many': must be a whole number from 0 to 36500",
         "pelicanconf.py: SITEURL: '': feeds need the site's absolute http(s) address, e.g. "
         "https://example.org; set SITEURL, or INFO_SESSIONS_SITE_URL when SITEURL is relative",
         "pelicanconf.py: INFO_SESSIONS_TODAY: '23/11/2026': not a date; write it as YYYY-MM-DD",
