@@ -78,6 +78,7 @@ class SessionsContext:
     google_add_by_url: str
     today: date
     refresh_hours: int
+    future_days: int  # how far ahead the aggregate feeds reach
 
 
 class SessionsGenerator(Generator):
@@ -312,6 +313,7 @@ class SessionsGenerator(Generator):
             google_add_by_url=links.GOOGLE_ADD_BY_URL,
             today=config.today,
             refresh_hours=config.refresh_hours,
+            future_days=config.future_days,
         )
 
     # -- writing -----------------------------------------------------------------------
