@@ -93,13 +93,16 @@ def _build(site: Path, output: Path) -> float:
 
     started = time.perf_counter()
     try:
-        build_site(output, settings_file=site / "pelicanconf.py")
+        result = build_site(output, settings_file=site / "pelicanconf.py")
     except BuildError as error:
         print(f"build failed with {len(error.problems)} problem(s):", file=sys.stderr)
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         raise SystemExit(1) from None
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    for notice in result.notices:  # what the build did on its own (run.py's year-ahead case)
+        print(f"notice: {notice}")
+    return seconds
 
 
 def main(argv: list[str] | None = None) -> int:
