@@ -925,8 +925,17 @@ def markdown_report(results: dict[str, Any], notes: str) -> str:
             f"{_fmt(year['build_s'])}, peak {_fmt(year['peak_mb'], ' MB', 0)}. The aggregate "
             "feeds reach INFO_SESSIONS_FUTURE_DAYS (365) ahead and leave out their farthest "
             "sessions to stay under the size limit; each program's feed holds all of its "
-            "sessions.\n"
+            "sessions."
         )
+        alone = results.get("measured_alone", {}).get("year_ahead")
+        if alone:
+            w(
+                f"Measured alone (`--only year-ahead`) on {alone['at']}, commit "
+                f"{alone['git']['commit']}, load average at the start "
+                f"{alone['machine']['load_average_at_start']}; not part of the run above.\n"
+            )
+        else:
+            w("")
         w("| feed | bytes | under 1 MB |")
         w("| --- | --- | --- |")
         for name, size in year["feed_sizes"]["feeds"].items():
