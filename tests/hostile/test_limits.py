@@ -249,3 +249,20 @@ def test_nesting_a_person_writes_is_accepted_by_both(tmp_path: Path) -> None:
     check = make_check(content)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "No problems found." in check.stdout
+
+
+def test_more_month_pages_than_the_limit_is_an_error_naming_the_farthest_session(
+    tmp_path: Path,
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(SCENARIO, content)
+    session(Start="2028-10-08 12:00")(content)
+    overrides = {"PATH": str(content), **site_today(TODAY), "INFO_SESSIONS_MAX_MONTH_PAGES": 12}
+    with pytest.raises(BuildError) as caught:
+        build_site(tmp_path / "output", overrides=overrides)
+    assert messages(caught.value) == [
+        f"content/{SESSION}:4: Start: '2028-10-08 12:00': the calendar would have 24 month "
+        "pages (November 2026 to October 2028); at most 12: check the year (or raise "
+        "INFO_SESSIONS_MAX_MONTH_PAGES)"
+    ]
+    assert not (tmp_path / "output").exists()
