@@ -101,6 +101,11 @@ def curriculum(toml: str) -> Edit:
     return edit
 
 
+def figures(toml: str) -> Edit:
+    """A home-page figures file holding ``toml``."""
+    return lambda content: (content / "figures.toml").write_text(toml, encoding="utf-8")
+
+
 def renamed(name: str) -> Edit:
     """The session file under another name."""
     return lambda content: (content / SESSION).rename(content / "sessions" / name)
@@ -148,6 +153,10 @@ CASES: list[tuple[str, Edit, tuple[str, str, str]]] = [
      ("programs/alpha.toml", "(file)", "holds a number of more than 4,300 digits")),
     ("curriculum-nested-arrays", curriculum("x = " + "[" * 3000 + "]" * 3000 + "\n"),
      ("programs/alpha.toml", "(file)", "nested too deeply")),
+    ("figures-number-for-tables", figures('heading = "Why"\nsource = "S"\nfigures = 5\n'),
+     ("figures.toml", "figures", "must be a list of tables, written as [[figures]]")),
+    ("figures-list-for-string", figures('heading = ["Why"]\nsource = "S"\n'),
+     ("figures.toml", "heading", "must be a string")),
     ("session-list-300-deep", session_body(nested_list(300)),
      (SESSION, "(description)", "nested 21 levels deep")),
     ("program-quotes-1000-deep", program_body(">" * 1000 + " deep"),
