@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -12,7 +11,7 @@ from pelican.plugins.info_sessions.headers import decode
 from pelican.plugins.info_sessions.paths import ContentPathError, read_content_bytes
 from pelican.plugins.info_sessions.problems import ContentError, Problem
 
-from programs.tomlfile import load_toml
+from programs.tomlfile import TypedValues, load_toml
 
 
 @dataclass(frozen=True)
@@ -115,30 +114,8 @@ MAX_CREDITS = 1000
 MAX_YEARS = 10
 
 
-class _Problems:
-    """The problems of one curriculum file; ``where`` names a table, e.g. "courses[1]".
-
-    This is the one typed reader of the file's values: each method reads one key of one
-    table as the type it must have (a string, a whole number, a list of tables, a list of
-    strings) and records a problem, naming the key and the value, for any other type.
-    """
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.found: list[Problem] = []
-
-    def add(self, where: str, key: str, value: object, fix: str) -> None:
-        self.found.append(Problem(self.path, f"{where}.{key}" if where else key, value, fix))
-
-    def text(self, where: str, data: dict[str, Any], key: str, default: str | None = None) -> str:
-        value = data.get(key, default)
-        if value is None:
-            self.add(where, key, None, f'required; add `{key} = "..."`')
-            return ""
-        if not isinstance(value, str):
-            self.add(where, key, value, "must be a string")
-            return ""
-        return value
+class _Problems(TypedValues):
+    """The problems of one curriculum file, its credits read as bounded whole numbers."""
 
     def credits(self, where: str, data: dict[str, Any]) -> int:
         value = data.get("credits")
@@ -146,32 +123,6 @@ class _Problems:
             self.add(where, "credits", value, _count_fix("a positive whole number", value))
             return 0
         return value
-
-    def tables(self, where: str, data: dict[str, Any], key: str) -> list[tuple[str, dict]]:
-        """The tables of the array ``key`` (``[[key]]``), each with its place, e.g.
-        ("courses[1]", {...}); a value of another type, or an item that is not a table, is
-        a problem."""
-        value = data.get(key, [])
-        name = f"{where}.{key}" if where else key
-        header = re.sub(r"\[[0-9]+\]", "", name)  # how TOML writes the table: [[a.b]]
-        if not isinstance(value, list):
-            self.add(where, key, value, f"must be a list of tables, written as [[{header}]]")
-            return []
-        found = []
-        for index, item in enumerate(value):
-            if isinstance(item, dict):
-                found.append((f"{name}[{index}]", item))
-            else:
-                self.add(where, f"{key}[{index}]", item, f"must be a table ([[{header}]])")
-        return found
-
-    def strings(self, where: str, data: dict[str, Any], key: str) -> tuple[str, ...]:
-        """The list of strings ``key`` (empty when it is left out)."""
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self.add(where, key, value, 'must be a list of strings, e.g. ["...", "..."]')
-            return ()
-        return tuple(value)
 
 
 def _count_fix(what: str, value: object, high: int = MAX_CREDITS) -> str:

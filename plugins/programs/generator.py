@@ -10,12 +10,14 @@ from typing import Any
 
 from markupsafe import Markup
 from pelican.generators import Generator
+from pelican.plugins.info_sessions import bounded
 from pelican.plugins.info_sessions.headers import Header, HeaderReader, decode
 from pelican.plugins.info_sessions.jsonld import jsonld_script_text
 from pelican.plugins.info_sessions.paths import ContentPathError, read_content_bytes, shown_path
 from pelican.plugins.info_sessions.problems import ContentError, Problem, raise_recorded, record
 from pelican.plugins.info_sessions.programs import provide
 from pelican.plugins.info_sessions.settings import max_file_bytes
+from pelican.plugins.info_sessions.validation import SHOWN_DIGITS
 
 from programs.compare import comparison
 from programs.contacts import read_contacts
@@ -32,11 +34,13 @@ from programs.model import (
     QuoteReader,
     required_problems,
 )
-from programs.tomlfile import load_toml
+from programs.tomlfile import TypedValues, load_toml
 
 logger = logging.getLogger(__name__)
 
 # The formats under which our readers join Pelican's (Readers.read_file picks by format).
+# The largest Order a program may have (it only sorts the programs).
+MAX_ORDER = 9999
 PROGRAM_FORMAT = "programs-program"
 QUOTE_FORMAT = "programs-quote"
 
@@ -48,19 +52,16 @@ def _plain(html: str) -> str:
 
 def _order(header: Header, problems: list[Problem]) -> int:
     raw = header.values.get("Order", "0")
+    fix = "must be a whole number, e.g. 'Order: 2'"
     try:
-        return int(raw)
-    except ValueError:
-        problems.append(
-            Problem(
-                header.path,
-                "Order",
-                raw,
-                "must be a whole number, e.g. 'Order: 2'",
-                header.lines.get("Order"),
-            )
-        )
+        order = bounded.whole_number(raw, MAX_ORDER)  # the plugin's one bounded parser
+    except bounded.OutOfBoundsError:
+        order, fix = None, f"must be a whole number from 0 to {MAX_ORDER}, e.g. 'Order: 2'"
+    if order is None:
+        shown = raw if len(raw) <= SHOWN_DIGITS else f"{raw[:SHOWN_DIGITS]}... ({len(raw)} digits)"
+        problems.append(Problem(header.path, "Order", shown, fix, header.lines.get("Order")))
         return 0
+    return order
 
 
 def quote_paragraphs(body: str) -> list[str]:
@@ -110,6 +111,25 @@ def program_jsonld(program: Program, site_url: str) -> Markup:
     if program.curriculum is not None:
         data["numberOfCredits"] = program.curriculum.required_credits
     return jsonld_script_text(data)
+
+
+def figures_data(data: dict[str, Any], path: str, problems: list[Problem]) -> dict[str, Any]:
+    """figures.toml as the home page uses it, every value read as the type it must have
+    (strings; ``[[figures]]`` tables of ``value`` and ``text``); problems go to
+    ``problems``, and nothing is shown from a file that has any."""
+    values = TypedValues(path)
+    figures = [
+        {"value": values.text(where, raw, "value"), "text": values.text(where, raw, "text")}
+        for where, raw in values.tables("", data, "figures")
+    ]
+    found = {
+        "heading": values.text("", data, "heading"),
+        "source": values.text("", data, "source"),
+        "source_program": values.text("", data, "source_program", default=""),
+        "figures": figures,
+    }
+    problems.extend(values.found)
+    return {} if values.found else found
 
 
 class ProgramsGenerator(Generator):
@@ -373,7 +393,7 @@ class ProgramsGenerator(Generator):
             problems.append(problem)
             return
         try:
-            self.figures = load_toml(text, display)
+            self.figures = figures_data(load_toml(text, display), display, problems)
         except ContentError as error:
             problems.extend(error.problems)
 

@@ -101,6 +101,16 @@ def curriculum(toml: str) -> Edit:
     return edit
 
 
+def program_order(value: str) -> Edit:
+    """The program with ``Order: value``."""
+
+    def edit(content: Path) -> None:
+        file = content / "programs" / "alpha.md"
+        file.write_text(file.read_text().replace("Order: 1", f"Order: {value}"))
+
+    return edit
+
+
 def figures(toml: str) -> Edit:
     """A home-page figures file holding ``toml``."""
     return lambda content: (content / "figures.toml").write_text(toml, encoding="utf-8")
@@ -157,6 +167,8 @@ CASES: list[tuple[str, Edit, tuple[str, str, str]]] = [
      ("figures.toml", "figures", "must be a list of tables, written as [[figures]]")),
     ("figures-list-for-string", figures('heading = ["Why"]\nsource = "S"\n'),
      ("figures.toml", "heading", "must be a string")),
+    ("program-5000-digit-order", program_order("9" * 5000),
+     ("programs/alpha.md", "Order", "(5000 digits)': must be a whole number from 0 to 9999")),
     ("session-list-300-deep", session_body(nested_list(300)),
      (SESSION, "(description)", "nested 21 levels deep")),
     ("program-quotes-1000-deep", program_body(">" * 1000 + " deep"),
