@@ -304,13 +304,14 @@ class Rebuilder:
         from tools.build import BuildError, build_site
 
         started = time.perf_counter()
+        notices: tuple[object, ...] = ()
         try:
-            build_site(
+            notices = build_site(
                 self.output,
                 settings_file=self.settings_file,
                 overrides=self.overrides,
                 kept=self.kept,
-            )
+            ).notices
         except BuildError as error:
             problems = error.problems
         except OSError as error:  # a write outside the build's own steps: still a failure
@@ -330,6 +331,8 @@ class Rebuilder:
         written, rendered = (pages.written, pages.rendered) if pages else (0, 0)
         shown = f"; session pages: {rendered} rendered, {written - rendered} unchanged"
         print(f"serve: rebuilt in {took:.2f} s{shown if written else ''}")
+        for notice in notices:  # what the build did on its own; it does not fail it
+            print(f"  notice: {notice}")
         return True
 
 
