@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -577,6 +578,36 @@ def test_a_program_feed_over_one_megabyte_is_an_error_naming_its_longest_session
     assert len(found) == 1, messages(caught.value)
     assert found[0].startswith(
         "content/sessions/alpha-campus-jan.md: (feed): 'calendar/program-alpha.ics': the "
-        "program's feed would be "
+        "feed would be "
     )
-    assert "shorten the descriptions of its sessions (this file's is the longest)" in found[0]
+    assert (
+        "a program's feed holds every session of the program, or shorten the descriptions "
+        "(this file's is the longest)"
+    ) in found[0]
+
+
+def test_sessions_without_a_program_are_never_left_out_of_the_aggregate_feeds(
+    scenario: ScenarioFn, build
+) -> None:
+    """They are in no program's feed, so leaving them out would leave them in no feed: an
+    aggregate feed they alone push over the limit is an error, not a notice."""
+    content = scenario("valid")
+    for name in ("alpha-campus-jan", "alpha-online-dec"):
+        file = content / "sessions" / f"{name}.md"
+        text = re.sub(r"^Program: .*\n", "", file.read_text(), flags=re.M)
+        file.write_text(text + "\n" + "All about the campus. " * 21_000 + "\n")
+    with pytest.raises(BuildError) as caught:
+        build(
+            content=content,
+            INFO_SESSIONS_MAX_FILE_BYTES=2_000_000,
+            INFO_SESSIONS_REQUIRE_PROGRAM=False,
+        )
+    found = [m for m in messages(caught.value) if "(feed)" in m]
+    assert found and all("'calendar/program-" not in m for m in found), found
+    assert any(
+        "'calendar/all.ics': the feed would be " in m
+        and "sessions that name no program are in no other feed, so they are never left out; "
+        "give them a Program"
+        in m
+        for m in found
+    ), found

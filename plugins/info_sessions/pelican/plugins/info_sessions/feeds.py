@@ -242,20 +242,29 @@ def make_feed(
 
 def fit_to_size(feed: Feed, size: Callable[[Sequence[SessionView]], int], limit: int) -> Feed:
     """``feed`` with its farthest sessions left out until ``size`` of what it holds is at
-    most ``limit`` bytes (``left_out`` says how many); unchanged when it fits. The sessions
-    are in order of start, so the farthest are the last: the most that fit is found by
-    halving (``size`` is called a few times, not once per session)."""
+    most ``limit`` bytes (``left_out`` says how many); unchanged when it fits. Only sessions
+    of a program are left out: they stay in their program's feed, while one that names no
+    program has no other feed (such a feed may then still pass ``limit``: the caller
+    checks). The sessions are in order of start, so the farthest are the last: the most that
+    fit is found by halving (``size`` is called a few times, not once per session)."""
     sessions = feed.sessions
     if size(sessions) <= limit:
         return feed
-    low, high = 0, len(sessions) - 1  # the most that fit is in [low, high]
+    droppable = [index for index, view in enumerate(sessions) if view.program is not None]
+
+    def held(count: int) -> tuple[SessionView, ...]:
+        dropped = set(droppable[count:])
+        return tuple(view for index, view in enumerate(sessions) if index not in dropped)
+
+    low, high = 0, len(droppable)  # the most droppable ones kept that fit are in [low, high]
     while low < high:
         middle = (low + high + 1) // 2
-        if size(sessions[:middle]) <= limit:
+        if size(held(middle)) <= limit:
             low = middle
         else:
             high = middle - 1
-    return replace(feed, sessions=sessions[:low], left_out=len(sessions) - low)
+    kept = held(low)
+    return replace(feed, sessions=kept, left_out=len(sessions) - len(kept))
 
 
 def make_listing(

@@ -239,26 +239,33 @@ class SessionsGenerator(Generator):
         return fit_to_size(feed, lambda held: len(self._feed_bytes(feed, held)), FEED_SIZE_LIMIT)
 
     def _oversized_program_feeds(self, feeds: Sequence[Feed]) -> list[Problem]:
-        """A problem for each program feed over FEED_SIZE_LIMIT: it keeps every session of
-        its program, so nothing can be left out; named on its longest session file."""
+        """A problem for each feed still over FEED_SIZE_LIMIT once the aggregate feeds have
+        left out what they may: a program's feed keeps every session of its program, and an
+        aggregate feed every session that names no program (it has no other feed); named
+        on the longest session file it holds."""
         problems = []
         for feed in feeds:
-            if not feed.per_program or not feed.sessions:
+            if not feed.sessions:
                 continue
             size = len(self._feed_bytes(feed, feed.sessions))
             if size <= FEED_SIZE_LIMIT:
                 continue
             longest = max(feed.sessions, key=lambda v: len(v.session.body_html))
+            kept = (
+                "a program's feed holds every session of the program"
+                if feed.per_program
+                else "sessions that name no program are in no other feed, so they are never "
+                "left out; give them a Program"
+            )
             problems.append(
                 Problem(
                     shown_path(self.path, longest.session.source_path),
                     "(feed)",
                     feed.path,
-                    f"the program's feed would be {size:,} bytes with its "
-                    f"{len(feed.sessions)} sessions, over the {FEED_SIZE_LIMIT:,} calendar apps "
-                    "accept (Google: 1 MB); a program's feed holds every session of the "
-                    "program, so shorten the descriptions of its sessions (this file's is the "
-                    "longest) or lower INFO_SESSIONS_PAST_DAYS",
+                    f"the feed would be {size:,} bytes with its {len(feed.sessions)} sessions, "
+                    f"over the {FEED_SIZE_LIMIT:,} calendar apps accept (Google: 1 MB); {kept}, "
+                    "or shorten the descriptions (this file's is the longest) or lower "
+                    "INFO_SESSIONS_PAST_DAYS",
                 )
             )
         return problems
