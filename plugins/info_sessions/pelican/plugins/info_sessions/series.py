@@ -183,9 +183,12 @@ class _Changes:
 class _Expansion:
     """The problems of one series file while its dates are worked out."""
 
-    def __init__(self, header: Header, base: Session, config: SessionSettings) -> None:
+    def __init__(self, header: Header, base: Session | None, config: SessionSettings) -> None:
+        """``base``: the first date's session; None when the file's other fields have
+        problems (then only Repeat, Until and Count are checked)."""
         self.header = header
         self.base = base
+        self.first = base.start.date() if base is not None else None
         self.config = config
         self.problems: list[Problem] = []
 
@@ -205,8 +208,8 @@ class _Expansion:
                 "Tuesday'; N weeks from 1 to 52, day N from 1 to 31)",
             )
             return None
-        first = self.base.start.date()
-        if not rule.gives(first):
+        first = self.first
+        if first is not None and not rule.gives(first):
             self.problem(
                 "Start",
                 self.header.values["Start"],
@@ -236,12 +239,11 @@ class _Expansion:
             until = parse_date(values["Until"])
             if until is None:
                 self.problem("Until", values["Until"], "not a date; write it as YYYY-MM-DD")
-            elif until < self.base.start.date():
+            elif self.first is not None and until < self.first:
                 self.problem(
                     "Until",
                     values["Until"],
-                    f"is before Start ({self.base.start.date().isoformat()}); give the "
-                    "series' last date",
+                    f"is before Start ({self.first.isoformat()}); give the series' last date",
                 )
                 until = None
             return until, None
@@ -402,6 +404,15 @@ def occurrence_uid(base_uid: str, original: date) -> str:
     """``<name>-YYYYMMDD@<domain>`` from the series' UID (``<name>@<domain>``)."""
     name, _, domain = base_uid.partition("@")
     return f"{name}-{original:%Y%m%d}@{domain}"
+
+
+def rule_problems(header: Header, config: SessionSettings) -> list[Problem]:
+    """The problems of Repeat, Until and Count alone, for a series file whose other fields
+    have problems (its dates cannot be worked out yet, but these can be checked)."""
+    work = _Expansion(header, None, config)
+    work.rule()
+    work.end()
+    return work.problems
 
 
 def expand(

@@ -186,6 +186,8 @@ def validate(
     modified = _modified(check, zone)
     body_html = _body(check, render)
     if check.problems:
+        if is_series:
+            check.problems.extend(series_rules.rule_problems(raw, config))
         return Checked(None, tuple(check.problems), uid, program, raw.lines)
     url = config.page_url.format(slug=slug)
     session = Session(
