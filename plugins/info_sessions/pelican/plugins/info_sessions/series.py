@@ -183,12 +183,19 @@ class _Changes:
 class _Expansion:
     """The problems of one series file while its dates are worked out."""
 
-    def __init__(self, header: Header, base: Session | None, config: SessionSettings) -> None:
+    def __init__(
+        self,
+        header: Header,
+        base: Session | None,
+        config: SessionSettings,
+        first: date | None = None,
+    ) -> None:
         """``base``: the first date's session; None when the file's other fields have
-        problems (then only Repeat, Until and Count are checked)."""
+        problems (then only Repeat, Until and Count are checked, against the ``first``
+        date when Start could be read)."""
         self.header = header
         self.base = base
-        self.first = base.start.date() if base is not None else None
+        self.first = base.start.date() if base is not None else first
         self.config = config
         self.problems: list[Problem] = []
 
@@ -406,10 +413,11 @@ def occurrence_uid(base_uid: str, original: date) -> str:
     return f"{name}-{original:%Y%m%d}@{domain}"
 
 
-def rule_problems(header: Header, config: SessionSettings) -> list[Problem]:
+def rule_problems(header: Header, first: date | None, config: SessionSettings) -> list[Problem]:
     """The problems of Repeat, Until and Count alone, for a series file whose other fields
-    have problems (its dates cannot be worked out yet, but these can be checked)."""
-    work = _Expansion(header, None, config)
+    have problems (its dates cannot be worked out yet, but these can be checked; ``first``:
+    Start's date, when it could be read)."""
+    work = _Expansion(header, None, config, first)
     work.rule()
     work.end()
     return work.problems

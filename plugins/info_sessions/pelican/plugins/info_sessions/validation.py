@@ -187,7 +187,8 @@ def validate(
     body_html = _body(check, render)
     if check.problems:
         if is_series:
-            check.problems.extend(series_rules.rule_problems(raw, config))
+            first = start.date() if start is not None else None
+            check.problems.extend(series_rules.rule_problems(raw, first, config))
         return Checked(None, tuple(check.problems), uid, program, raw.lines)
     url = config.page_url.format(slug=slug)
     session = Session(
