@@ -4,6 +4,7 @@ content folder, which then treat a date of a series like any single session."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -48,7 +49,7 @@ def _listed(fields: dict[str, str], name: str) -> list[str]:
     return [item.strip() for item in fields.get(name, "").split(",") if item.strip()]
 
 
-def _expand(path: Path) -> list[Path]:
+def _expand(path: Path, work: Path) -> list[Path]:
     fields, body = _fields(path)
     skip, cancel = set(_listed(fields, "Skip")), set(_listed(fields, "Cancel"))
     moves = dict(item.split(" to ") for item in _listed(fields, "Move"))
@@ -66,7 +67,7 @@ def _expand(path: Path) -> list[Path]:
         }
         if day in cancel:
             one["Status"] = "cancelled"
-        target = _WORK / f"{path.stem}-{day}.md"
+        target = work / f"{path.stem}-{day}.md"
         target.write_text("".join(f"{k}: {v}\n" for k, v in one.items()) + "\n" + body, "utf-8")
         _SOURCES[target] = path
         files.append(target)
@@ -76,10 +77,12 @@ def _expand(path: Path) -> list[Path]:
 def session_files(folder: Path) -> list[Path]:
     """Every session of ``folder`` (a sessions folder), by page name: each single session's
     own file, and for each series file one file per date, named as its page is."""
-    _WORK.mkdir(exist_ok=True)
+    # One folder per sessions folder: the same page names from two folders do not mix.
+    work = _WORK / hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    work.mkdir(parents=True, exist_ok=True)
     found = []
     for path in sorted(folder.glob("*.md")):
-        found += _expand(path) if "Repeat" in _fields(path)[0] else [path]
+        found += _expand(path, work) if "Repeat" in _fields(path)[0] else [path]
     return sorted(found, key=lambda path: path.stem)
 
 

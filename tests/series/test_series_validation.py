@@ -170,6 +170,19 @@ FORMS = (
             "feeds' horizon",
         ),
         (
+            {"Start": "9999-12-20 12:00", "Repeat": "weekly", "Until": None, "Count": "5"},
+            "Count: '5': the series reaches 9999-12-27, beyond the feeds' horizon",
+        ),
+        (
+            {"Move": "2027-05-04 to 9999-12-31 23:30"},
+            "Move: '2027-05-04 to 9999-12-31 23:30': the new start is too far ahead",
+        ),
+        (
+            {"Skip": ", ".join(["2027-02-02"] * 500)},
+            "Skip: '2027-02-02, 2027-02-02, 2027-02-02, 2027-02-02, 2027-02-02, ...': lists 500 "
+            "dates; a series has 100 dates at most",
+        ),
+        (
             {"Until": None, "Count": "1", "Skip": "2027-01-05"},
             "Skip: '2027-01-05': skips every date of the series",
         ),

@@ -82,11 +82,13 @@ class Rule:
         if self.weeks:
             step = timedelta(weeks=self.weeks)
             current = first
-            while True:
+            while current <= date.max - step:  # the last date Python can hold
                 yield current
                 current += step
+            yield current
+            return
         year, month = first.year, first.month
-        while True:
+        while year <= date.max.year:
             if self.day:
                 if self.day <= calendar.monthrange(year, month)[1]:
                     yield date(year, month, self.day)
@@ -271,24 +273,32 @@ class _Expansion:
         found: list[date] = []
         for day in rule.dates(self.base.start.date()):
             if (until is not None and day > until) or len(found) == count:
-                return found
-            if len(found) == MAX_OCCURRENCES:
                 break
+            if len(found) == MAX_OCCURRENCES:
+                self.problem(
+                    "Until",
+                    self.header.values.get("Until"),
+                    f"the series would have more than {MAX_OCCURRENCES} dates (the last of "
+                    f"the first {MAX_OCCURRENCES} is {found[-1].isoformat()}); end it sooner, "
+                    "or split it into two files",
+                )
+                return []
             found.append(day)
-        self.problem(
-            "Until",
-            self.header.values["Until"],
-            f"the series would have more than {MAX_OCCURRENCES} dates (the last of the "
-            f"first {MAX_OCCURRENCES} is "
-            f"{found[-1].isoformat()}); end it sooner, or split it into two files",
-        )
-        return []
+        return found
 
     def listed(self, name: str) -> list[str]:
-        """The comma-separated items of a Skip, Cancel or Move line."""
-        return [
-            item.strip() for item in self.header.values.get(name, "").split(",") if item.strip()
-        ]
+        """The comma-separated items of a Skip, Cancel or Move line (none, with a problem,
+        when there are more of them than a series may have dates)."""
+        raw = self.header.values.get(name, "")
+        items = [item.strip() for item in raw.split(",") if item.strip()]
+        if len(items) > MAX_OCCURRENCES:
+            self.problem(
+                name,
+                raw[:60] + "...",
+                f"lists {len(items)} dates; a series has {MAX_OCCURRENCES} dates at most",
+            )
+            return []
+        return items
 
     def occurrence_date(self, name: str, raw: str, dates: list[date]) -> date | None:
         """A date of ``name``'s list that must be one of the series' ``dates``."""
@@ -360,6 +370,9 @@ class _Expansion:
     ) -> datetime | None:
         """The new start of a moved date, checked: a time the zone has, on a day that is
         not another date of the series."""
+        if new_start.year >= date.max.year:
+            self.problem("Move", raw, "the new start is too far ahead; give a date within a year")
+            return None
         trouble = local_time_problem(new_start, self.base.start.tzinfo)
         if trouble:
             self.problem("Move", raw, f"the new start {trouble}")
