@@ -224,6 +224,10 @@ def check(c: Context, content: str = "", staged: bool = False) -> None:
         "registration_url": "https link of the registration form (optional)",
         "title": "title (default: '<program short name> <format> information session')",
         "status": "scheduled (default), cancelled, postponed or full",
+        "repeat": "make a series: weekly, 'every N weeks', 'monthly on the first Tuesday', "
+        "'monthly on the last Friday', 'monthly on day N'",
+        "until": "a series' last date, YYYY-MM-DD (or give --count)",
+        "count": "how many dates a series has (or give --until)",
         "content": "content folder to write into (default: content/)",
     }
 )
@@ -240,6 +244,9 @@ def new_session(
     registration_url: str | None = None,
     title: str | None = None,
     status: str | None = None,
+    repeat: str | None = None,
+    until: str | None = None,
+    count: str | None = None,
     content: str = "",
 ) -> None:
     """Write a new session file: asks for what the flags do not give, checks every answer."""
@@ -257,6 +264,9 @@ def new_session(
         "registration-url": registration_url,
         "title": title,
         "status": status,
+        "repeat": repeat,
+        "until": until,
+        "count": count,
     }
     try:
         run(answers, content=Path(content) if content else None, settings_file=SETTINGS)

@@ -16,11 +16,14 @@ import pytest
 from icalendar import Calendar
 
 from tests.conftest import CONTENT, TEST_TODAY
+from tests.series.expected import series_files, session_files, source_of
 from tests.sessions.helpers import icalendar_starts, ics_starts, page, text, unfold
 from tools.build import source_map_path
 from tools.devserver import ReloadBroadcaster, make_server
 
-SESSION_FILES = sorted((CONTENT / "sessions").glob("*.md"))
+# Every session, a series' dates each as a file of its own (tests/series/expected.py).
+SESSION_FILES = session_files(CONTENT / "sessions")
+SERIES_FILES = series_files(CONTENT / "sessions")
 PROGRAMS = sorted(path.stem for path in (CONTENT / "programs").glob("*.md"))
 TODAY_START = datetime.fromisoformat(TEST_TODAY).replace(tzinfo=ZoneInfo("America/New_York"))
 FEED_NAMES = ["all", "in-person", "online", *(f"program-{slug}" for slug in PROGRAMS)]
@@ -169,7 +172,7 @@ def test_home_shows_the_next_three_sessions(built_site: Path) -> None:
     assert [a["href"] for a in section.select("li h3 a")] == [
         "/sessions/mhqs-online-2026-12/",
         "/sessions/mshpe-online-2026-12/",
-        "/sessions/mhqs-boston-2027-01/",
+        "/sessions/mshpe-online-monthly-2027-01-06/",  # the first date of the sample series
     ]
 
 
@@ -218,6 +221,10 @@ def test_session_pages_are_in_the_source_map_and_sitemap(built_site: Path) -> No
     mapping = json.loads(source_map_path(built_site).read_text())
     sitemap = (built_site / "sitemap.xml").read_text()
     for path in SESSION_FILES:
+        if source_of(path) == path:  # a series' file maps to the series page (below)
+            assert mapping[f"sessions/{path.stem}/index.html"] == f"content/sessions/{path.name}"
+        assert f"<loc>http://127.0.0.1:8000/sessions/{path.stem}/</loc>" in sitemap
+    for path in SERIES_FILES:
         assert mapping[f"sessions/{path.stem}/index.html"] == f"content/sessions/{path.name}"
         assert f"<loc>http://127.0.0.1:8000/sessions/{path.stem}/</loc>" in sitemap
 
@@ -266,7 +273,7 @@ def test_per_session_files_are_single_events_without_calendar_name(built_site: P
 
 def test_every_ics_file_follows_rfc_5545_and_7986(built_site: Path) -> None:
     files = ics_files(built_site)
-    assert len(files) == len(FEED_NAMES) + len(SESSION_FILES)
+    assert len(files) == len(FEED_NAMES) + len(SESSION_FILES) + len(SERIES_FILES)
     for file in files:
         data = file.read_bytes()
         where = file.relative_to(built_site).as_posix()
@@ -352,8 +359,8 @@ def test_dtstamp_is_each_files_last_commit(built_site: Path) -> None:
         if "Modified" in header(path) or path.stem == "mscso-online-2026-04":
             continue
         log = subprocess.run(
-            ["git", "log", "-1", "--format=%ct", "--", path.name],
-            cwd=path.parent,
+            ["git", "log", "-1", "--format=%ct", "--", source_of(path).name],
+            cwd=source_of(path).parent,
             capture_output=True,
             text=True,
             check=True,

@@ -163,7 +163,8 @@ BAD = [
         "Join-URL: https://example.org/join/alpha\nColour: blue\n",
         "content/sessions/alpha-online.md:7: Colour: 'blue': unknown field; remove it; "
         "known fields: Title, Program, Format, Start, End, Duration, Timezone, Location, "
-        "Join-URL, Registration-URL, Status, UID, Sequence, Modified",
+        "Join-URL, Registration-URL, Status, UID, Sequence, Modified, Repeat, Until, Count, "
+        "Skip, Cancel, Move",
         id="unknown-field",
     ),
     pytest.param(

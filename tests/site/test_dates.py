@@ -135,6 +135,8 @@ class Allowed:
         session_days = {s.start.date() for s in site.sessions} | {
             s.end.date() for s in site.sessions
         }
+        # A moved date of a series names the day it was first planned for.
+        session_days |= {s.moved_from.date() for s in site.sessions if s.moved_from}
         years = {day.year for day in session_days}
         zones = {s.timezone for s in site.sessions} | {site.settings["TIMEZONE"]}
         for zone in zones:

@@ -33,7 +33,8 @@ def test_the_readme_links_the_guide() -> None:
 def test_the_guides_example_is_what_new_session_does(tmp_path: Path) -> None:
     lines = transcript()
     asked = [m for m in map(PROMPT.match, lines) if m]
-    assert len(asked) == 9  # program, format, zone, start twice, duration, join, register, title
+    # program, format, zone, start twice, repeat, duration, join, register, title
+    assert len(asked) == 10
     shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
     run = invoke_on_terminal(
         "new-session",

@@ -55,6 +55,7 @@ def test_on_a_terminal_it_asks_reasks_with_the_validators_message_and_writes_the
             "onsite", "hybrid",
             "",  # time zone: the site's default
             "2027-03-14 02:30", "2027-04-20 18:00",
+            "",  # repeat: none, a single session
             "17:00", "90",
             "", "Alpha Hall, 1 Example Street, Boston, MA",
             "http://example.org/join", "https://example.org/join/alpha-apr",
@@ -328,6 +329,7 @@ def test_on_a_terminal_an_answer_with_a_line_separator_is_asked_again(site: Path
         "new-session", "--content", str(site), *ONLINE_FLAGS,
         answers=[
             "",  # time zone: the site's default
+            "",  # repeat: none, a single session
             "", # registration link: none
             "Alpha\u2028Status: cancelled",  # title, refused
             "Alpha\u200b",  # refused

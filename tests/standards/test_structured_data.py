@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup
 
 from tests.browser.harness import ShippedSite, json_ld, soup
 from tests.conftest import CONTENT
+from tests.series.expected import session_files
 
 SCHEMA = "https://schema.org/"
 EVENT_STATUSES = {
@@ -53,8 +54,8 @@ AVAILABILITY = {f"{SCHEMA}{a}" for a in ("InStock", "SoldOut", "PreOrder", "Limi
 
 
 def session_names() -> list[str]:
-    """Every session in content/sessions/, by file name (its page address)."""
-    return sorted(path.stem for path in (CONTENT / "sessions").glob("*.md"))
+    """Every session in content/sessions/, by page address (a series' dates each)."""
+    return [path.stem for path in session_files(CONTENT / "sessions")]
 
 
 def program_slugs() -> list[str]:

@@ -7,11 +7,18 @@ what the build accepts but is probably a mistake:
   or changed since the last commit (an old session that took place needs nothing);
 - two sessions of one program at overlapping times (neither cancelled nor postponed);
 - a session whose time, place, format or status changed since the last commit while its
-  Sequence did not go up (calendars that already have the event may ignore the change);
+  Sequence did not go up (calendars that already have the event may ignore the change); for
+  a series, each date is compared with the same date in the last commit;
 - a session file deleted since the last commit whose UID no other file keeps (subscribers
-  keep a stale event; cancel a session instead).
+  keep a stale event; cancel a session instead), and dates of a series that were in the
+  last commit but are no longer dates of it (Skip, Until or Count changed);
+- a series "monthly on day 29", "30" or "31": the months without that day, which have no
+  session.
 
-The last two need git; outside a git work tree every session file counts as changed.
+The warnings that compare with the last commit need git; outside a git work tree every
+session file counts as changed. Dates of a series that have passed are not warned about:
+they took place as the series planned them. Before the errors and warnings, the report lists
+the dates of every series, as the build expands them.
 """
 
 from __future__ import annotations
@@ -23,10 +30,13 @@ from itertools import combinations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pelican.plugins.info_sessions.display import clock, long_date, moved_text, zone_abbreviation
 from pelican.plugins.info_sessions.files import SessionFile, SessionReader, check_session_text
-from pelican.plugins.info_sessions.model import Session, Status
+from pelican.plugins.info_sessions.model import Series, Session, Status
 from pelican.plugins.info_sessions.problems import Problem
+from pelican.plugins.info_sessions.series import missing_months
 from pelican.plugins.info_sessions.settings import SessionSettings
+from pelican.plugins.info_sessions.validation import Checked
 
 from tools.build import PROJECT_ROOT
 from tools.staff.content import SiteContent, read_content
@@ -112,6 +122,8 @@ def past_scheduled_warnings(
     for session in site.sessions:
         if session.status is not Status.SCHEDULED or session.end > config.today_start:
             continue
+        if session.series_url:
+            continue  # a past date of a series took place as the series planned it
         if git is not None and Path(session.source_path).resolve() not in git.changed:
             continue
         problems.append(
@@ -169,39 +181,125 @@ def _changes(old: Session, new: Session) -> list[str]:
     return names
 
 
+def _committed(
+    site: SiteContent, config: SessionSettings, git: GitState, path: str
+) -> Checked | None:
+    """The session file ``path`` ("content/sessions/x.md") as the last commit has it,
+    checked as the build checks it; None for a file not committed yet."""
+    file = site.file(path).resolve()
+    text = git.committed_text(file)
+    if text is None:
+        return None
+    relative = file.relative_to(site.folder.resolve()).as_posix()
+    reader = SessionReader(site.settings)
+    return check_session_text(text, SessionFile(relative, path, str(file)), config, reader)
+
+
+def _date_of(session: Session, series: Series) -> str:
+    """The date a session of ``series`` has its UID and address from ("2027-05-04")."""
+    return session.slug.removeprefix(f"{series.slug}-")
+
+
+def _changed_files(site: SiteContent, git: GitState) -> list[tuple[str, Checked]]:
+    """Session files without problems changed since the last commit, by display path."""
+    kept = {_path(site, session) for session in site.sessions}
+    return [
+        (path, result)
+        for path, result in site.checked.items()
+        if path in kept and site.file(path).resolve() in git.changed
+    ]
+
+
 def sequence_warnings(
     site: SiteContent, config: SessionSettings, git: GitState | None
 ) -> list[Problem]:
     """Sessions whose time, place, format or status changed since the last commit while
-    Sequence stayed where it was."""
+    Sequence stayed where it was (for a series: any of its dates, by UID)."""
     if git is None:
         return []
-    reader = SessionReader(site.settings)
     problems = []
-    for session in site.sessions:
-        file = Path(session.source_path).resolve()
-        if file not in git.changed:
-            continue
-        text = git.committed_text(file)
-        if text is None:
+    for path, result in _changed_files(site, git):
+        committed = _committed(site, config, git, path)
+        if committed is None:
             continue  # a new file
-        path = f"{site.folder.name}/{session.relative_source_path}"
-        before = check_session_text(
-            text, SessionFile(session.relative_source_path, path, str(file)), config, reader
-        ).session
-        if before is None or session.sequence > before.sequence:
+        before = {session.uid: session for session in committed.sessions}
+        changes = {
+            session.uid: (session, _changes(before[session.uid], session))
+            for session in result.sessions
+            if session.uid in before and session.sequence <= before[session.uid].sequence
+        }
+        changes = {uid: found for uid, found in changes.items() if found[1]}
+        if not changes:
             continue
-        changed = _changes(before, session)
-        if changed:
+        sequence = max(before[uid].sequence for uid in changes)
+        now = next(iter(changes.values()))[0]
+        if result.series is None:
+            what = ", ".join(next(iter(changes.values()))[1])
+        else:
+            what = "; ".join(
+                f"{_date_of(session, result.series)}: {', '.join(names)}"
+                for session, names in changes.values()
+            )
+        problems.append(
+            Problem(
+                path,
+                "Sequence",
+                str(now.sequence),
+                f"{what} changed since the last commit but Sequence did not go up; set "
+                f"'Sequence: {sequence + 1}' so calendars that have the event update it",
+                _line(site, now, "Sequence", "Title"),
+            )
+        )
+    return problems
+
+
+def dropped_date_warnings(
+    site: SiteContent, config: SessionSettings, git: GitState | None
+) -> list[Problem]:
+    """Dates a series had in the last commit and no longer has, whose UID no file keeps."""
+    if git is None:
+        return []
+    kept = {uid for result in site.checked.values() for uid in result.uids}
+    problems = []
+    for path, result in _changed_files(site, git):
+        committed = _committed(site, config, git, path)
+        if result.series is None or committed is None or committed.series is None:
+            continue
+        gone = [s for s in committed.series.occurrences if s.uid not in kept]
+        if not gone:
+            continue
+        dates = ", ".join(_date_of(session, committed.series) for session in gone)
+        problems.append(
+            Problem(
+                path,
+                "(dates)",
+                dates,
+                "in the last commit, but no longer dates of the series (Skip, Until or Count "
+                "changed): subscribers' calendars keep them as stale events; if they were "
+                "announced, make them dates of the series again and list them in 'Cancel:'",
+                result.lines.get("Repeat"),
+            )
+        )
+    return problems
+
+
+def missing_day_warnings(site: SiteContent) -> list[Problem]:
+    """Series 'monthly on day 29/30/31': the months that have no session, named."""
+    problems = []
+    for path, result in site.checked.items():
+        if result.series is None:
+            continue
+        months = missing_months(result.series, result.series.repeat)
+        if months:
             problems.append(
                 Problem(
                     path,
-                    "Sequence",
-                    str(session.sequence),
-                    f"{', '.join(changed)} changed since the last commit but Sequence did not "
-                    f"go up; set 'Sequence: {before.sequence + 1}' so calendars that have the "
-                    "event update it",
-                    _line(site, session, "Sequence", "Title"),
+                    "Repeat",
+                    result.series.repeat,
+                    f"months without that day have no session: {', '.join(months)}; to meet "
+                    "every month, use 'monthly on the last <weekday>', or add a single "
+                    "session for those months",
+                    result.lines.get("Repeat"),
                 )
             )
     return problems
@@ -225,17 +323,22 @@ def deleted_warnings(
             continue  # never committed
         relative = file.relative_to(site.folder.resolve()).as_posix()
         path = f"{site.folder.name}/{relative}"
-        uid = check_session_text(text, SessionFile(relative, path, str(file)), config, reader).uid
-        if uid and uid in kept:
+        before = check_session_text(text, SessionFile(relative, path, str(file)), config, reader)
+        if before.uid and before.uid in kept:
             continue  # renamed, and the new file keeps its UID
+        cancel = (
+            "list its dates still to come in 'Cancel:'"
+            if before.series is not None
+            else "set 'Status: cancelled'"
+        )
         problems.append(
             Problem(
                 path,
                 "(file)",
                 None,
                 "deleted, but a published session must stay so that subscribers' calendars "
-                f"drop it; restore it (git checkout HEAD -- {path}) and set 'Status: "
-                "cancelled'; to rename a file, keep 'UID: <old name>' in it",
+                f"drop it; restore it (git checkout HEAD -- {path}) and {cancel}; to rename a "
+                "file, keep 'UID: <old name>' in it",
             )
         )
     return problems
@@ -252,7 +355,34 @@ def warnings(site: SiteContent) -> list[Problem]:
         *overlap_warnings(site),
         *sequence_warnings(site, config, git),
         *deleted_warnings(site, config, git),
+        *dropped_date_warnings(site, config, git),
+        *missing_day_warnings(site),
     ]
+
+
+def _when(session: Session) -> str:
+    start = session.start
+    return f"{long_date(start)}, {clock(start)} {zone_abbreviation(start)}"
+
+
+def series_dates(site: SiteContent) -> list[str]:
+    """The dates of every series, as the build expands them, for the report."""
+    lines = []
+    for path, result in site.checked.items():
+        series = result.series
+        if series is None:
+            continue
+        count = _plural(len(series.occurrences), "date")
+        lines += ["", f"Series {path}, {series.schedule} ({count}):"]
+        for session in series.occurrences:
+            note = ""
+            if session.status is Status.CANCELLED:
+                note = ": cancelled"
+            if session.moved_from is not None:
+                note = f": moved, first planned for {moved_text(session)}"
+            lines.append(f"  {_date_of(session, series)}  {_when(session)}{note}")
+        lines += [f"  {day.isoformat()}  skipped" for day in series.skipped]
+    return lines
 
 
 def _plural(count: int, word: str) -> str:
@@ -266,6 +396,7 @@ def report(site: SiteContent, found: list[Problem]) -> str:
         f"Checked {site.folder.name}/: {_plural(session_files, 'session file')}, "
         f"{_plural(len(site.programs), 'program')}, {_plural(len(site.quotes), 'quote')}."
     ]
+    lines += series_dates(site)
     if site.problems:
         lines += ["", f"{_plural(len(site.problems), 'error')} (the build refuses these):"]
         lines += [f"  {problem}" for problem in site.problems]

@@ -54,7 +54,18 @@ QUESTIONS = (
     Question("format", ("Format",), "Format (in-person, online or hybrid)"),
     Question("timezone", ("Timezone",), "Time zone"),
     Question("start", ("Start",), "Start, in {timezone} (YYYY-MM-DD HH:MM)"),
+    Question(
+        "repeat",
+        ("Repeat", "Start"),
+        "Repeat (weekly, every N weeks, monthly on the first Tuesday, monthly on day N; "
+        "leave empty for a single session)",
+    ),
     Question("end", ("Duration", "End"), "Duration (e.g. 1h, 90m) or end time (HH:MM)"),
+    Question(
+        "until",
+        ("Until", "Count", "Start", "Skip"),
+        "Until (the series' last date, YYYY-MM-DD) or how many dates (a number)",
+    ),
     Question("location", ("Location",), "Location (venue and full address)"),
     Question("join-url", ("Join-URL",), "Join link (https://...)"),
     Question(
@@ -66,7 +77,7 @@ QUESTIONS = (
 # Order of the lines in the file, as the README documents them.
 FIELD_ORDER = (
     "Title", "Program", "Format", "Start", "End", "Duration", "Timezone", "Location",
-    "Join-URL", "Registration-URL", "Status", "UID", "Sequence",
+    "Join-URL", "Registration-URL", "Status", "UID", "Sequence", "Repeat", "Until", "Count",
 )  # fmt: skip
 
 
@@ -97,7 +108,7 @@ def _is_duration(answer: str) -> bool:
 
 def flag(key: str) -> str:
     """The command-line flag of an answer: '--join-url'."""
-    return "--duration or --end" if key == "end" else f"--{key}"
+    return {"end": "--duration or --end", "until": "--until or --count"}.get(key, f"--{key}")
 
 
 def compose(values: dict[str, str], body: str = "") -> str:
@@ -126,8 +137,15 @@ class Interview:
         self.reader = SessionReader(site.settings)
 
     # -- what each question needs ----------------------------------------------------
+    @property
+    def series(self) -> bool:
+        """Whether the answers so far describe a series (Repeat was given)."""
+        return bool(self.values.get("Repeat"))
+
     def asked(self, question: Question) -> bool:
         """Whether to ask ``question`` (a flag for it is always checked)."""
+        if question.key == "until":
+            return self.series
         session_format = self.values.get("Format", "").strip().lower()
         if question.key == "location":
             return session_format in ("in-person", "hybrid")
@@ -137,7 +155,7 @@ class Interview:
 
     def required(self, question: Question) -> bool:
         """Whether ``question`` must be answered (the others have a default or are optional)."""
-        if question.key in ("location", "join-url"):
+        if question.key in ("location", "join-url", "until"):
             return self.asked(question)
         return question.key in ("program", "format", "start", "end")
 
@@ -174,6 +192,10 @@ class Interview:
                 number = None  # no such number: the validator names the program
             if number:
                 answer = slugs[number - 1]
+        if question.key == "until":
+            if answer.isascii() and answer.isdigit():
+                return {"Count": answer, "Until": ""}
+            return {"Until": answer, "Count": ""}
         if question.key == "end":
             if answer.isascii() and answer.isdigit():
                 answer = f"{answer}m"  # minutes, as the prompt's examples suggest
@@ -218,6 +240,8 @@ class Interview:
         taken = {Path(path).stem for path in self.site.checked}
         domain = f"@{self.config.uid_domain}"
         taken |= {r.uid.removesuffix(domain) for r in self.site.checked.values() if r.uid}
+        if self.series:
+            base += "-series"
         name, number = base, 1
         while name in taken:
             number += 1
@@ -228,6 +252,8 @@ class Interview:
         """The whole file, checked once more with the UIDs of every other session."""
         values = {"Status": "scheduled", **self.values, "UID": name, "Sequence": "0"}
         values["Format"] = values["Format"].strip().lower()
+        if self.series:
+            del values["Status"]  # a series has none (Cancel lists its cancelled dates)
         text = compose(values)
         path = f"{self.folder}/{name}.md"
         result = validate_session_text(text, path, self.config, self.programs, self.reader)
@@ -251,6 +277,7 @@ def missing_flags(given: dict[str, str]) -> list[str]:
     """Flags a script must give (there is no terminal to ask on), and did not."""
     session_format = given.get("format", "").strip().lower()
     keys = ["program", "format", "start", "end"]
+    keys += ["until"] if given.get("repeat", "").strip() else []
     keys += ["location"] if session_format in ("in-person", "hybrid") else []
     keys += ["join-url"] if session_format in ("online", "hybrid") else []
     return [flag(key) for key in keys if key not in given]
@@ -299,6 +326,16 @@ def given_answers(answers: dict[str, str | None], *, interactive: bool) -> dict[
         raise NewSessionError("give --duration or --end, not both")
     if "duration" in given:
         given["end"] = given.pop("duration")
+    if "until" in given and "count" in given:
+        raise NewSessionError("give --until or --count, not both")
+    end_flag = "--count" if "count" in given else "--until"
+    if "count" in given:
+        given["until"] = given.pop("count")
+    if "until" in given and not given.get("repeat", "").strip():
+        raise NewSessionError(
+            f"{end_flag}: only with --repeat (a series); give --repeat, e.g. --repeat weekly, "
+            "or leave it out for a single session"
+        )
     if not interactive and missing_flags(given):
         raise NewSessionError(
             f"missing {', '.join(missing_flags(given))} (there is no terminal to ask on); "

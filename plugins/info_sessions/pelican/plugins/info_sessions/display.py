@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from . import links
 from .jsonld import Organizer, event_jsonld, jsonld_script_text
-from .model import URL_TAIL, WITHDRAWN_LINK, Format, Session, Status
+from .model import URL_TAIL, WITHDRAWN_LINK, Format, Series, Session, Status
 from .plaintext import html_to_text
 from .programs import Program
 from .settings import SessionSettings
@@ -169,6 +169,91 @@ class SessionView:
         """True when the registration link should be offered."""
         return bool(self.session.registration_url) and self.session.status is Status.SCHEDULED
 
+    @property
+    def series_url(self) -> str:
+        """The page of the series this session is a date of; "" for a single session."""
+        return self.session.series_url
+
+    @property
+    def moved_from_text(self) -> str:
+        """'Tuesday 4 May 2027, 12:00 pm EDT' for a moved date of a series; "" otherwise."""
+        return moved_text(self.session)
+
+
+def moved_text(session: Session) -> str:
+    """Where a moved date of a series was planned, as pages and calendars say it."""
+    moved = session.moved_from
+    if moved is None:
+        return ""
+    return f"{long_date(moved)}, {clock(moved)} {zone_abbreviation(moved)}"
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    """A series as its page shows it: what its dates share, and the dates themselves."""
+
+    series: Series
+    program: Program | None
+    first: SessionView  # the first date: format, place, links and description of them all
+    upcoming: tuple[SessionView, ...]
+    past: tuple[SessionView, ...]  # newest first
+    every: tuple[SessionView, ...]  # every date, in time order
+
+    @property
+    def moved(self) -> tuple[SessionView, ...]:
+        """The dates that moved, in time order."""
+        return tuple(view for view in self.every if view.session.moved_from is not None)
+
+    @property
+    def schedule(self) -> str:
+        """When the series meets: 'on the first Tuesday of each month', 'every week'."""
+        return self.series.schedule
+
+    @property
+    def clock_text(self) -> str:
+        """The wall-clock time every date keeps: '12:00 pm New York time'."""
+        start = self.first.session.start
+        return f"{clock(start)} {place_name(ZoneInfo(self.first.session.timezone))} time"
+
+    @property
+    def title(self) -> str:
+        """The series' title."""
+        return self.series.title
+
+    @property
+    def url(self) -> str:
+        """The series page's site-relative URL."""
+        return self.series.url
+
+    @property
+    def ics(self) -> str:
+        """The .ics file holding every date of the series."""
+        return self.series.feed_path
+
+    @property
+    def repeat(self) -> str:
+        """The Repeat value as written, e.g. 'monthly on the first Tuesday'."""
+        return self.series.repeat
+
+
+def series_view(
+    series: Series,
+    program: Program | None,
+    by_uid: dict[str, SessionView],
+    config: SessionSettings,
+) -> SeriesView:
+    """The view of one series, from the views of its dates (``by_uid``)."""
+    every = tuple(by_uid[session.uid] for session in series.occurrences)
+    today_start = config.today_start
+    return SeriesView(
+        series=series,
+        program=program,
+        first=every[0],
+        upcoming=tuple(v for v in every if v.session.end > today_start),
+        past=tuple(v for v in reversed(every) if v.session.end <= today_start),
+        every=every,
+    )
+
 
 _ANCHOR = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
 
@@ -200,6 +285,8 @@ def description_head(session: Session, program_name: str, page_url: str) -> list
         lines.append("POSTPONED: a new date will be announced.")
     elif session.status is Status.FULL:
         lines.append("FULL: registration is closed; the session goes ahead.")
+    if session.moved_from is not None:
+        lines.append(f"MOVED: this date of the series was first planned for {moved_text(session)}.")
     about = f": {program_name}" if program_name else ""
     lines.append(f"Information session{about} ({session.format.label.lower()}).")
     if session.format.in_person:

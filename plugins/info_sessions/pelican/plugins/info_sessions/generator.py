@@ -25,7 +25,7 @@ from pelican.generators import Generator
 from . import links
 from .cache import build_cache
 from .calendar_grid import MonthPage, month_pages, month_span, months_between, this_month
-from .display import SessionView, make_view, summary
+from .display import SeriesView, SessionView, make_view, series_view, summary
 from .feeds import (
     Feed,
     Listing,
@@ -39,12 +39,12 @@ from .feeds import (
 from .files import LIST_FORMATS, SessionReader, check_session_bytes
 from .history import feed_stamp, last_commit_times
 from .ical import CalendarInfo, EventInfo, IcalCache, calendar_bytes
-from .model import Session
+from .model import Series, Session
 from .paths import ContentPathError, read_content_bytes, shown_path
 from .problems import NOTICE_ATTRIBUTE, ContentError, Problem, by_file, raise_recorded, record
 from .programs import Program
 from .settings import SessionSettings, save_as
-from .validation import Checked, duplicate_uid_problems, program_problems
+from .validation import Checked, duplicate_uid_problems, horizon_problems, program_problems
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +97,8 @@ class SessionsGenerator(Generator):
         self.checked: dict[str, Checked] = {}
         self.name_problems: list[Problem] = []  # file names used twice (in subfolders)
         self.sessions: list[Session] = []
+        self.series: list[Series] = []
+        self.series_views: list[SeriesView] = []
         self.stamps: dict[str, datetime] = {}
         self.views: list[SessionView] = []
         self.shared: SessionsContext | None = None
@@ -141,14 +143,36 @@ class SessionsGenerator(Generator):
                         "name",
                     )
                 )
-            elif result.session is not None:
-                self.sessions.append(result.session)
-                self.add_source_path(result.session)
+            elif result.sessions:
+                self._add(result, display, first_of_name)
             first_of_name.setdefault(slug, display)
         self.cache.files_in_build({os.path.join(self.path, relative) for relative in relatives})
         self._stamp()
         self.sessions.sort(key=lambda s: (s.start.astimezone(ZoneInfo("UTC")), s.slug))
         logger.debug("info_sessions: read %d session files", len(self.checked))
+
+    def _add(self, result: Checked, display: str, first_of_name: dict[str, str]) -> None:
+        """Keep the sessions of a file without problems: its session, or a series' dates
+        (whose page names, "<file name>-YYYY-MM-DD", no other file may use)."""
+        if result.series is None:
+            self.sessions.append(result.session)
+            self.add_source_path(result.session)
+            return
+        for session in result.series.occurrences:
+            if session.slug in first_of_name:
+                self.name_problems.append(
+                    Problem(
+                        first_of_name[session.slug],
+                        "(file name)",
+                        session.slug,
+                        f"also the page name of a date of the series {display}; rename "
+                        "one of the two files",
+                    )
+                )
+            first_of_name.setdefault(session.slug, display)
+        self.sessions.extend(result.series.occurrences)
+        self.series.append(result.series)
+        self.add_source_path(result.series)
 
     def _stamp(self) -> None:
         """Each session's DTSTAMP (``history.feed_stamp``): the later of its file's last
@@ -167,6 +191,7 @@ class SessionsGenerator(Generator):
         problems += self.name_problems
         problems += program_problems(self.checked, program_slugs)
         problems += duplicate_uid_problems(self.checked)
+        problems += horizon_problems(self.checked, self.config)
         return by_file(problems)
 
     def month_problems(self) -> list[Problem]:
@@ -205,6 +230,11 @@ class SessionsGenerator(Generator):
         self.views = [
             make_view(s, by_slug.get(s.program_slug), self.config, self.cache.value)
             for s in self.sessions
+        ]
+        by_uid = {view.session.uid: view for view in self.views}
+        self.series_views = [
+            series_view(s, by_slug.get(s.occurrences[0].program_slug), by_uid, self.config)
+            for s in self.series
         ]
         self.shared = self._shared(programs)
         oversized = self._oversized_program_feeds(self.shared.feeds)
@@ -380,11 +410,21 @@ class SessionsGenerator(Generator):
         )
         ical = self.ical
         self._write_session_pages(writer, ical)
+        self._write_series_pages(writer, ical)
         writer.write_file(
             save_as(config.subscribe_url), self.get_template("sessions/subscribe"), self.context
         )
         for feed in self.shared.feeds:
             self._write_bytes(feed.path, self._feed_bytes(feed, feed.sessions))
+
+    def _write_series_pages(self, writer: Any, ical: IcalCache) -> None:
+        """Each series' page, listing its dates, and its .ics holding every one of them."""
+        template = self.get_template("sessions/series")
+        for view in self.series_views:
+            writer.write_file(view.series.save_as, template, self.context, series=view)
+            events = [self._event(item) for item in view.every]
+            data = calendar_bytes(events, prodid=self.config.prodid, info=None, cache=ical)
+            self._write_bytes(view.series.feed_path, data)
 
     def _write_session_pages(self, writer: Any, ical: IcalCache) -> None:
         """Each session's page and its own .ics. A page `make serve` kept from the last

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from functools import cached_property
 
@@ -36,6 +36,13 @@ FIELDS: tuple[HeaderField, ...] = (
     HeaderField("UID"),
     HeaderField("Sequence"),
     HeaderField("Modified"),
+    # A series (series.py): one file, one session per date.
+    HeaderField("Repeat"),
+    HeaderField("Until"),
+    HeaderField("Count"),
+    HeaderField("Skip"),
+    HeaderField("Cancel"),
+    HeaderField("Move"),
 )
 
 
@@ -123,6 +130,10 @@ class Session:
     url: str
     save_as: str
     feed_path: str
+    # An occurrence of a series (series.py): the series page's URL ("" for a single session)
+    # and, for a moved occurrence, the start it was moved from.
+    series_url: str = ""
+    moved_from: datetime | None = None
 
     @cached_property
     def _identity(self) -> tuple:
@@ -176,3 +187,25 @@ class Session:
         """How long the session lasts, in real time (datetimes of one zone subtract as wall
         clocks: 00:30 EDT to 01:30 EST would be 1 hour, not 2)."""
         return self.end.astimezone(UTC) - self.start.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Series:
+    """A series file expanded (series.py): its occurrences, each an ordinary Session, and
+    the dates its rule gives that were skipped (they appear nowhere)."""
+
+    slug: str  # the file's name: the series page's address
+    source_path: str
+    relative_source_path: str
+    title: str
+    repeat: str  # the Repeat value, as written
+    schedule: str  # when it meets, for pages: "on the first Tuesday of each month"
+    url: str
+    save_as: str
+    feed_path: str  # one .ics holding every occurrence
+    occurrences: tuple[Session, ...]  # in date order, moved ones where they now are
+    skipped: tuple[date, ...] = ()
+
+    def get_relative_source_path(self) -> str:
+        """Where the file is under the content folder (what Pelican's source map uses)."""
+        return self.relative_source_path

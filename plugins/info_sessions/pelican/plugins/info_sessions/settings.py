@@ -35,7 +35,7 @@ DEFAULTS: dict[str, Any] = {
     # How long a session stays in the feeds after it took place.
     "INFO_SESSIONS_PAST_DAYS": 180,
     # How far ahead the aggregate feeds (all, in-person, online) reach, in days; a program's
-    # own feed holds every session of its program.
+    # own feed holds every session of its program, and a series may not go beyond it.
     "INFO_SESSIONS_FUTURE_DAYS": 365,
     # The window a session's Start must fall in, in days before and after "today" (a typo
     # year such as 2999 or 2062 is refused, not published as hundreds of month pages).

@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from . import bounded
+from . import series as series_rules
 from .bounded import OutOfBoundsError
 from .headers import TOO_DEEP, Header
-from .model import MAX_DURATION, Format, Session, Status
+from .model import MAX_DURATION, Format, Series, Session, Status
 from .problems import ContentError, Problem
 from .settings import SessionSettings, save_as
-from .vtimezone import wall_clock_is_unique
+from .wallclock import hhmm, local_time_problem
 from .zones import UnknownZoneError, pinned_zone
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -37,33 +38,22 @@ class Checked:
     uid: str
     program: str
     lines: Mapping[str, int]
+    series: Series | None = None  # a series file's dates (``session`` is None then)
+    values: Mapping[str, str] | None = None  # a series file's header values, as written
 
+    @property
+    def sessions(self) -> tuple[Session, ...]:
+        """Every session of the file: the series' dates, or the one session, or none."""
+        if self.series is not None:
+            return self.series.occurrences
+        return (self.session,) if self.session is not None else ()
 
-def _hhmm(delta: timedelta) -> str:
-    minutes = int(abs(delta).total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours and minutes:
-        return f"{hours} h {minutes} min"
-    return f"{hours} hour{'s' if hours != 1 else ''}" if hours else f"{minutes} minutes"
-
-
-def local_time_problem(naive: datetime, zone: ZoneInfo) -> str | None:
-    """Why a wall-clock time cannot be used in ``zone`` (DST gap or fold), or None."""
-    early = naive.replace(tzinfo=zone, fold=0)
-    if wall_clock_is_unique(early):
-        return None
-    offset_early, offset_late = early.utcoffset(), early.replace(fold=1).utcoffset()
-    shift = _hhmm(offset_early - offset_late)
-    round_trip = early.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
-    if round_trip != naive:
-        return (
-            f"does not exist in {zone.key}: clocks go forward {shift} that night and skip "
-            f"this time; choose a time at least {shift} earlier or later"
-        )
-    return (
-        f"is ambiguous in {zone.key}: clocks go back {shift} that night, so it happens "
-        f"twice; choose a time at least {shift} earlier or later"
-    )
+    @property
+    def uids(self) -> tuple[str, ...]:
+        """Every UID the file gives: one per date of a series, else its UID (if any)."""
+        if self.series is not None:
+            return tuple(session.uid for session in self.series.occurrences)
+        return (self.uid,) if self.uid else ()
 
 
 def is_https_url(raw: str) -> bool:
@@ -200,6 +190,8 @@ def validate(
 ) -> Checked:
     """Check every field of ``raw``: the Session, or None and every problem found."""
     check = _Checker(raw, config)
+    is_series = series_rules.is_series(raw)
+    check.problems.extend(series_rules.field_problems(raw))
     slug = relative_path.rsplit("/", 1)[-1].removesuffix(".md")
     if not _SLUG.match(slug):
         check.problems.append(
@@ -220,15 +212,18 @@ def validate(
     start = None
     if check.required("Start", "add 'Start: YYYY-MM-DD HH:MM'"):
         start = check.wall_clock("Start", zone)
-    end = _end(check, start, zone)
+    end = _series_end(check, start) if is_series else _end(check, start, zone)
     location, join_url = _place(check, session_format)
     registration_url = check.https("Registration-URL", None)
-    status = check.choice("Status", Status, default="scheduled")
+    status = Status.SCHEDULED if is_series else check.choice("Status", Status, "scheduled")
     uid = _uid(check, slug, config.uid_domain)
     sequence = _sequence(check)
     modified = _modified(check, zone)
     body_html = _body(check, render)
     if check.problems:
+        if is_series:
+            first = start.date() if start is not None else None
+            check.problems.extend(series_rules.rule_problems(raw, first, config))
         return Checked(None, tuple(check.problems), uid, program, raw.lines)
     url = config.page_url.format(slug=slug)
     session = Session(
@@ -253,7 +248,19 @@ def validate(
         save_as=save_as(url),
         feed_path=config.feed_session.format(slug=slug),
     )
+    if is_series:
+        return _series(session, raw, config)
     return Checked(session, (), uid, program, raw.lines)
+
+
+def _series(first: Session, raw: Header, config: SessionSettings) -> Checked:
+    """A series file, whose first date is ``first``: its dates, or its problems."""
+    series, problems = series_rules.expand(first, raw, config)
+    if series is None:
+        return Checked(None, tuple(problems), "", first.program_slug, raw.lines)
+    return Checked(
+        None, (), first.uid, first.program_slug, raw.lines, series=series, values=raw.values
+    )
 
 
 def _body(check: _Checker, render: Callable[[str], str]) -> str:
@@ -303,6 +310,20 @@ def _place(check: _Checker, session_format: Format | None) -> tuple[str, str]:
     return location, join_url
 
 
+def _series_end(check: _Checker, start: datetime | None) -> datetime | None:
+    """The first date's end, from Duration: a series has no End (series.field_problems)."""
+    if "End" in check.raw.values:
+        return None
+    if "Duration" not in check.raw.values:
+        check.problem("Duration", "required for a series; add 'Duration: 1h' (or 90m, 1h30m)")
+        return None
+    end = _end_after(check, start)
+    if end is not None and start is not None and end <= start:
+        check.problem("Duration", "must be longer than 0 minutes", check.value("Duration"))
+        return None
+    return end
+
+
 def _end(check: _Checker, start: datetime | None, zone: ZoneInfo | None) -> datetime | None:
     """The end, from End or from Duration (exactly one of them), checked against Start."""
     has_end, has_duration = "End" in check.raw.values, "Duration" in check.raw.values
@@ -327,7 +348,7 @@ def _end(check: _Checker, start: datetime | None, zone: ZoneInfo | None) -> date
     length = end.astimezone(ZoneInfo("UTC")) - start.astimezone(ZoneInfo("UTC"))
     if length > MAX_DURATION:
         check.problem(
-            name, f"the session would last {_hhmm(length)}; 12 hours at most", check.value(name)
+            name, f"the session would last {hhmm(length)}; 12 hours at most", check.value(name)
         )
         return None
     return end
@@ -341,7 +362,7 @@ def _end_after(check: _Checker, start: datetime | None) -> datetime | None:
     except OutOfBoundsError:
         check.problem(
             "Duration",
-            f"the session would last more than {_hhmm(MAX_DURATION)}; 12 hours at "
+            f"the session would last more than {hhmm(MAX_DURATION)}; 12 hours at "
             "most (write it like 90m, 1h or 1h30m)",
             raw,
         )
@@ -350,9 +371,7 @@ def _end_after(check: _Checker, start: datetime | None) -> datetime | None:
         check.problem("Duration", "not a duration; write it like 90m, 1h or 1h30m", raw)
         return None
     if duration > MAX_DURATION:
-        check.problem(
-            "Duration", f"the session would last {_hhmm(duration)}; 12 hours at most", raw
-        )
+        check.problem("Duration", f"the session would last {hhmm(duration)}; 12 hours at most", raw)
         return None
     if start is None:
         return None
@@ -417,25 +436,39 @@ def _modified(check: _Checker, zone: ZoneInfo | None) -> datetime | None:
 
 
 def duplicate_uid_problems(checked: Mapping[str, Checked]) -> list[Problem]:
-    """Problems for UIDs used by more than one session file (``checked``: path -> result)."""
+    """Problems for UIDs used by more than one session file (``checked``: path -> result),
+    a series' dates included."""
     seen: dict[str, str] = {}
     problems = []
     for path, result in checked.items():
-        if not result.uid:
-            continue
-        if result.uid in seen:
-            problems.append(
-                Problem(
-                    path,
-                    "UID",
-                    result.uid,
-                    f"also used by {seen[result.uid]}; every session needs its own UID "
-                    "(remove the UID line or make it unique)",
-                    result.lines.get("UID"),
+        for uid in result.uids:
+            if uid in seen and seen[uid] != path:
+                problems.append(
+                    Problem(
+                        path,
+                        "UID",
+                        uid,
+                        f"also used by {seen[uid]}; every session needs its own UID "
+                        "(remove the UID line or make it unique)",
+                        result.lines.get("UID"),
+                    )
                 )
+                break
+            seen.setdefault(uid, path)
+    return problems
+
+
+def horizon_problems(checked: Mapping[str, Checked], config: SessionSettings) -> list[Problem]:
+    """Problems for series that reach beyond the feeds' horizon (INFO_SESSIONS_FUTURE_DAYS
+    from today). Checked on every build, apart from the files: "today" moves on."""
+    problems = []
+    for path, result in checked.items():
+        if result.series is not None:
+            found = series_rules.beyond_horizon(
+                result.series, path, result.lines, result.values or {}, config
             )
-        else:
-            seen[result.uid] = path
+            if found is not None:
+                problems.append(found)
     return problems
 
 
