@@ -15,26 +15,40 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from . import links
-from .display import MONTHS, SessionView
+from .display import MONTHS, Instead, SessionView
 from .programs import Program
 from .settings import SessionSettings
 
 
 @dataclass(frozen=True)
 class Window:
-    """The sessions a feed holds in time: those that end after ``since`` (None: all)."""
+    """The sessions a feed holds in time: those that end after ``since`` and start before
+    ``until`` (None: no bound on that side)."""
 
     since: datetime | None = None
+    until: datetime | None = None
 
     def holds(self, view: SessionView) -> bool:
         """Whether the session is inside the window."""
-        return self.since is None or view.session.end > self.since
+        session = view.session
+        return (self.since is None or session.end > self.since) and (
+            self.until is None or session.start < self.until
+        )
 
 
 def recent_and_upcoming(config: SessionSettings) -> Window:
-    """Upcoming sessions and those that ended in the last INFO_SESSIONS_PAST_DAYS days, so
-    past sessions do not vanish from calendars the moment they start."""
+    """Sessions that ended in the last INFO_SESSIONS_PAST_DAYS days (so past sessions do not
+    vanish from calendars the moment they start) and every upcoming one."""
     return Window(since=config.today_start - timedelta(days=config.past_days))
+
+
+def recent_and_coming_year(config: SessionSettings) -> Window:
+    """As ``recent_and_upcoming``, up to INFO_SESSIONS_FUTURE_DAYS days ahead: the aggregate
+    feeds."""
+    return Window(
+        since=config.today_start - timedelta(days=config.past_days),
+        until=config.today_start + timedelta(days=config.future_days),
+    )
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,7 @@ FEEDS: tuple[FeedKind, ...] = (
     FeedKind(
         key="all",
         includes=lambda view, program: True,
-        window=recent_and_upcoming,
+        window=recent_and_coming_year,
         calendar_name="Info sessions",
         description="Every information session of every program.",
         path_setting="feed_all",
@@ -77,7 +91,7 @@ FEEDS: tuple[FeedKind, ...] = (
     FeedKind(
         key="in-person",
         includes=lambda view, program: view.format.in_person,
-        window=recent_and_upcoming,
+        window=recent_and_coming_year,
         calendar_name="In-person info sessions",
         description="Information sessions you can attend in person (in-person and hybrid).",
         path_setting="feed_format",
@@ -86,7 +100,7 @@ FEEDS: tuple[FeedKind, ...] = (
     FeedKind(
         key="online",
         includes=lambda view, program: view.format.online,
-        window=recent_and_upcoming,
+        window=recent_and_coming_year,
         calendar_name="Online info sessions",
         description="Information sessions you can join online (online and hybrid).",
         path_setting="feed_format",
@@ -125,10 +139,13 @@ class Feed:
     path: str  # file under the output folder
     url: str  # absolute https (or http in development) URL
     webcal: str
+    google: str  # Google Calendar's subscribe prompt (links.google_subscribe_link)
     outlook: str
     office365: str
     list_url: str  # site-relative URL of the matching list page
     sessions: tuple[SessionView, ...]  # what the feed holds (its window of time)
+    window: Window
+    left_out: int = 0  # sessions dropped from the feed by the size guard
 
 
 @dataclass(frozen=True)
@@ -194,9 +211,13 @@ def group_by_month(views: Iterable[SessionView]) -> tuple[MonthGroup, ...]:
 
 
 def make_feed(
-    kind: FeedKind, program: Program | None, config: SessionSettings, held: Sequence[SessionView]
+    kind: FeedKind,
+    program: Program | None,
+    config: SessionSettings,
+    held: Sequence[SessionView],
+    window: Window,
 ) -> Feed:
-    """The feed of ``kind`` (for ``program``); ``held``: the sessions in its window."""
+    """The feed of ``kind`` (for ``program``); ``held``: the sessions in its ``window``."""
     path = kind.pattern(config, kind.path_setting, program)
     url = f"{config.site_url}/{path}"
     name = kind.calendar_name.format(program=program.name if program else "")
@@ -210,10 +231,12 @@ def make_feed(
         path=path,
         url=url,
         webcal=links.webcal_url(url),
+        google=links.google_subscribe_link(url),
         outlook=links.outlook_subscribe_link(links.OUTLOOK_COM, url, full_name),
         office365=links.outlook_subscribe_link(links.OFFICE_365, url, full_name),
         list_url=kind.pattern(config, kind.list_setting, program),
         sessions=tuple(v for v in held if kind.includes(v, program)),
+        window=window,
     )
 
 
@@ -246,7 +269,36 @@ def every_feed(
         if window not in in_window:
             in_window[window] = [view for view in views if window.holds(view)]
         for program in programs if kind.per_program else (None,):
-            feed = make_feed(kind, program, config, in_window[window])
+            feed = make_feed(kind, program, config, in_window[window], window)
             feeds.append(feed)
             listings.append(make_listing(kind, program, feed, upcoming))
     return tuple(feeds), tuple(listings)
+
+
+def instead_of(
+    view: SessionView, upcoming: Sequence[SessionView], feeds: Sequence[Feed]
+) -> Instead:
+    """Where the page of a cancelled or postponed session points: the first upcoming session
+    of the same program that takes place, and the program's feed (every session's without
+    a program) with its list page."""
+    (per_program,) = (kind for kind in FEEDS if kind.per_program)
+    feed_key = per_program.key_for(view.program) if view.program is not None else FEEDS[0].key
+    feed = next(feed for feed in feeds if feed.key == feed_key)
+    following = next(
+        (
+            other
+            for other in upcoming
+            if other is not view
+            and other.status.happening
+            and other.program is not None
+            and other.program == view.program
+        ),
+        None,
+    )
+    return Instead(
+        next_url=following.url if following else "",
+        next_title=following.title if following else "",
+        next_date_text=following.date_text if following else "",
+        feed_key=feed.key,
+        list_url=feed.list_url,
+    )

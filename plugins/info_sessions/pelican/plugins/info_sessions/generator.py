@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from .feeds import (
     ProgramSessions,
     every_feed,
     group_by_month,
+    instead_of,
     program_lists,
 )
 from .files import LIST_FORMATS, SessionReader, check_session_bytes
@@ -77,6 +78,8 @@ class SessionsContext:
     google_add_by_url: str
     today: date
     refresh_hours: int
+    past_days: int
+    future_days: int
 
 
 class SessionsGenerator(Generator):
@@ -181,6 +184,12 @@ class SessionsGenerator(Generator):
             for s in self.sessions
         ]
         self.shared = self._shared(programs)
+        self.views = [
+            view
+            if view.status.happening
+            else replace(view, instead=instead_of(view, self.shared.upcoming, self.shared.feeds))
+            for view in self.views
+        ]
         self.months = month_pages(self.views, self.config.today, self.config.month_url)
         self.context["info_sessions"] = self.shared
 
@@ -219,6 +228,8 @@ class SessionsGenerator(Generator):
             google_add_by_url=links.GOOGLE_ADD_BY_URL,
             today=config.today,
             refresh_hours=config.refresh_hours,
+            past_days=config.past_days,
+            future_days=config.future_days,
         )
 
     # -- writing -----------------------------------------------------------------------

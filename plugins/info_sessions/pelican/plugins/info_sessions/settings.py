@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "INFO_SESSIONS_DEFAULT_TIMEZONE": "",
     # How long a session stays in the feeds after it took place.
     "INFO_SESSIONS_PAST_DAYS": 180,
+    # How far ahead the aggregate feeds (all, in-person, online) reach; program feeds hold
+    # every session.
+    "INFO_SESSIONS_FUTURE_DAYS": 365,
     # How often calendar apps are asked to re-read a feed (REFRESH-INTERVAL, X-PUBLISHED-TTL).
     "INFO_SESSIONS_REFRESH_HOURS": 6,
     # Organizer in JSON-LD and feed descriptions; "" means SITENAME.
@@ -65,6 +68,7 @@ class SessionSettings:
     path: str
     default_timezone: str
     past_days: int
+    future_days: int
     refresh_hours: int
     organizer: str
     uid_domain: str
@@ -113,7 +117,11 @@ class SessionSettings:
         site_timezone = zone("TIMEZONE", settings.get("TIMEZONE") or "UTC")
         default_timezone = value["INFO_SESSIONS_DEFAULT_TIMEZONE"] or site_timezone.key
         zone("INFO_SESSIONS_DEFAULT_TIMEZONE", default_timezone)
-        for name in ("INFO_SESSIONS_PAST_DAYS", "INFO_SESSIONS_REFRESH_HOURS"):
+        for name in (
+            "INFO_SESSIONS_PAST_DAYS",
+            "INFO_SESSIONS_FUTURE_DAYS",
+            "INFO_SESSIONS_REFRESH_HOURS",
+        ):
             if not isinstance(value[name], int) or value[name] < 0:
                 problems.append(_problem(name, value[name], "must be a whole number"))
         site_url, host = _site_url(value["INFO_SESSIONS_SITE_URL"], settings, problems)
@@ -125,6 +133,7 @@ class SessionSettings:
             path=value["INFO_SESSIONS_PATH"],
             default_timezone=default_timezone,
             past_days=value["INFO_SESSIONS_PAST_DAYS"],
+            future_days=value["INFO_SESSIONS_FUTURE_DAYS"],
             refresh_hours=value["INFO_SESSIONS_REFRESH_HOURS"],
             organizer=value["INFO_SESSIONS_ORGANIZER"] or site_name,
             uid_domain=value["INFO_SESSIONS_UID_DOMAIN"] or host,

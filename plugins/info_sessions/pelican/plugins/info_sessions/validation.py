@@ -200,6 +200,7 @@ def validate(
         start = check.wall_clock("Start", zone)
     end = _end(check, start, zone)
     location, join_url = _place(check, session_format)
+    map_url = _map_url(check, session_format)
     registration_url = check.https("Registration-URL", None)
     status = check.choice("Status", Status, default="scheduled")
     uid = _uid(check, slug, config.uid_domain)
@@ -220,6 +221,7 @@ def validate(
         end=end,
         timezone=zone.key,
         location=location,
+        map_url=map_url,
         join_url=join_url,
         registration_url=registration_url,
         status=status,
@@ -276,6 +278,19 @@ def _place(check: _Checker, session_format: Format | None) -> tuple[str, str]:
             check.value("Join-URL"),
         )
     return location, join_url
+
+
+def _map_url(check: _Checker, session_format: Format | None) -> str:
+    """Map-URL: an https map of the venue, for sessions that have one (in-person, hybrid)."""
+    map_url = check.https("Map-URL", None)
+    if session_format is Format.ONLINE and check.value("Map-URL"):
+        check.problem(
+            "Map-URL",
+            "online sessions have no venue to map; remove the line or set 'Format: hybrid'",
+            check.value("Map-URL"),
+        )
+        return ""
+    return map_url
 
 
 def _end(check: _Checker, start: datetime | None, zone: ZoneInfo | None) -> datetime | None:
