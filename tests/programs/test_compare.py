@@ -236,11 +236,11 @@ def test_without_sessions_the_program_offers_its_own_feed(compare_site: Path, sl
     panel = section(soup, "next-session")
     assert "None is scheduled" in text(panel)
     subscribe = panel.find("a", class_="hq-button")
-    assert subscribe["href"] == f"/sessions/subscribe/#feed-program-{slug}"
+    assert subscribe["href"] == f"#feed-program-{slug}"  # the control on this page
     sessions = section(soup, "info-sessions")
     if slug == "bare":
         assert "No information sessions of this program are scheduled" in text(sessions)
-        feed = sessions.select_one("section.hq-feed")
+        feed = sessions.select_one(f"details.hq-feed#feed-program-{slug}")
         assert feed is not None
         assert feed.find("a", href=f"/calendar/program-{slug}.ics") is not None
         assert feed.select_one("a[href^='webcal://']") is not None
