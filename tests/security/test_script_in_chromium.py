@@ -7,8 +7,8 @@
   Chromium (served by the browser harness's static server), every element of the main
   content is hovered, focused and clicked, and the page must open no dialog, hold no ``on*``
   or ``style`` attribute, no script other than JSON-LD and the theme's local-time.js, no
-  javascript:/data:/vbscript: URL
-  (as Chromium itself parses each URL attribute) and no frame, object, base or form.
+  javascript:/data:/vbscript: URL (as Chromium itself parses each URL attribute) and no
+  frame, object, base or form.
 - Every refused corpus URL, in every place Markdown puts a URL and in the Summary header,
   and every refused snippet, fails one real build, which names each file (and ``make check``
   names the same files).

@@ -241,21 +241,21 @@ def test_subscribe_page_offers_every_control_for_every_feed(valid_site: Path) ->
         url = f"http://127.0.0.1:8000/{path}"
         title = text(feed.select_one(".hq-feed__name"))
         hrefs = {a.get_text(" ", strip=True): a["href"] for a in feed.select("a")}
-        assert hrefs[f"Apple Calendar : {title}"] == f"webcal://127.0.0.1:8000/{path}"
-        assert hrefs[f"Google Calendar : {title}"] == (
+        assert hrefs[f"Apple Calendar for {title}"] == f"webcal://127.0.0.1:8000/{path}"
+        assert hrefs[f"Google Calendar for {title}"] == (
             "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2F127.0.0.1%3A8000%2F"
             + path.replace("/", "%2F")
         )
         assert hrefs[f"From URL page for {title}"] == (
             "https://calendar.google.com/calendar/u/0/r/settings/addbyurl"
         )
-        assert hrefs[f"Outlook.com : {title}"].startswith(
+        assert hrefs[f"Outlook.com for {title}"].startswith(
             "https://outlook.live.com/calendar/0/addfromweb?"
         )
-        assert hrefs[f"Office 365 : {title}"].startswith(
+        assert hrefs[f"Office 365 for {title}"].startswith(
             "https://outlook.office.com/calendar/0/addfromweb?"
         )
-        assert hrefs[f"Download the .ics file : {title}"] == f"/{path}"
+        assert hrefs[f"Download the .ics file for {title}"] == f"/{path}"
         address = feed.select_one("input[readonly]")
         assert address["value"] == url
         assert feed.find("label", attrs={"for": address["id"]}) is not None
