@@ -55,6 +55,7 @@ QUESTIONS = (
     Question("start", ("Start",), "Start, in {timezone} (YYYY-MM-DD HH:MM)"),
     Question("end", ("Duration", "End"), "Duration (e.g. 1h, 90m) or end time (HH:MM)"),
     Question("location", ("Location",), "Location (venue and full address)"),
+    Question("map-url", ("Map-URL",), "Map link (https://...)"),
     Question("join-url", ("Join-URL",), "Join link (https://...)"),
     Question(
         "registration-url", ("Registration-URL",), "Registration link (https://..., or leave empty)"
@@ -64,7 +65,7 @@ QUESTIONS = (
 )
 # Order of the lines in the file, as the README documents them.
 FIELD_ORDER = (
-    "Title", "Program", "Format", "Start", "End", "Duration", "Timezone", "Location",
+    "Title", "Program", "Format", "Start", "End", "Duration", "Timezone", "Location", "Map-URL",
     "Join-URL", "Registration-URL", "Status", "UID", "Sequence",
 )  # fmt: skip
 
@@ -123,7 +124,8 @@ class Interview:
             return session_format in ("in-person", "hybrid")
         if question.key == "join-url":
             return session_format in ("online", "hybrid")
-        return question.key != "status"
+        # Status and Map-URL (the page maps the Location without it) come from flags only.
+        return question.key not in ("status", "map-url")
 
     def required(self, question: Question) -> bool:
         """Whether ``question`` must be answered (the others have a default or are optional)."""
