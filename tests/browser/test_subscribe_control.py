@@ -105,7 +105,7 @@ def test_every_feed_and_app_on_the_subscribe_page(
         else:
             summary.click()
         check_feed_control(page, control, feed, server_url)
-        expect(control.locator(".hq-feed__reach")).to_contain_text("(the last 180 days)")
+        expect(control.locator(".hq-feed__reach")).to_contain_text("ended in the last 180 days")
     expect(page.locator("main")).to_contain_text("The feeds ask apps to check every 6 hours")
 
 
