@@ -267,8 +267,7 @@ def test_subscribe_page_offers_every_control_for_every_feed(valid_site: Path) ->
             )
         else:
             assert reach == (
-                "Sessions that ended in the last 180 days, and those starting in the next 365 "
-                "days."
+                "Sessions that ended in the last 180 days, and those starting in the next 365 days."
             )
         assert (valid_site / path).is_file()
     assert "The feeds ask apps to check every 6 hours" in text(soup.main)
