@@ -2,7 +2,8 @@
 
 Builds the site into a temporary folder, serves it on 127.0.0.1 and saves desktop (1280 px)
 and mobile (390 px) PNGs of the home page, the comparison, a program, the sessions list, the
-month view and a session page into docs/screenshots/ as ``<page>-<desktop|mobile>.png``. The
+month view and a session page into docs/screenshots/ as ``<page>-<desktop|mobile>.png``, as a
+visitor in India sees them (VISITOR_ZONE). The
 program is the first on the programs page and the session the next one on the home page, so
 nothing here names content. README shows (and .gitignore keeps) home, compare and program at
 both widths, and the month view and a session page at 390 px.
@@ -22,6 +23,9 @@ from tools.build import PROJECT_ROOT, BuildError, build_site, site_today
 
 OUTPUT_DIR = PROJECT_ROOT / "docs" / "screenshots"
 VIEWPORTS = {"desktop": DESKTOP, "mobile": MOBILE}
+# The visitor the pictures are taken for: in India, so that online sessions show "Your time"
+# (theme/static/js/local-time.js) and the pictures do not depend on the machine's zone.
+VISITOR_ZONE, VISITOR_LANGUAGE = "Asia/Kolkata", "en-IN"
 # Name -> (page that lists it, CSS selector of the link to follow), or a fixed address.
 PAGES: dict[str, str | tuple[str, str]] = {
     "home": "/",
@@ -33,6 +37,9 @@ PAGES: dict[str, str | tuple[str, str]] = {
     # The home page lists only sessions that take place: its first is the next one.
     "session": ("/", "main li h3 a[href^='/sessions/']"),
 }
+
+# Where a picture starts, when not at the top: the month's sessions rather than the filters.
+START_AT = {"month": "table.hq-month"}
 
 
 class ScreenshotError(Exception):
@@ -62,7 +69,11 @@ def take(site: Path, out_dir: Path, full_page: bool = False) -> list[Path]:
         try:
             for width_name, viewport in VIEWPORTS.items():
                 context = browser.new_context(
-                    viewport=viewport, device_scale_factor=1, is_mobile=width_name == "mobile"
+                    viewport=viewport,
+                    device_scale_factor=1,
+                    is_mobile=width_name == "mobile",
+                    timezone_id=VISITOR_ZONE,
+                    locale=VISITOR_LANGUAGE,
                 )
                 page = context.new_page()
                 for name, target in PAGES.items():
@@ -70,6 +81,10 @@ def take(site: Path, out_dir: Path, full_page: bool = False) -> list[Path]:
                     response = page.goto(base + address)
                     if response is None or not response.ok:
                         raise ScreenshotError(f"screenshots: {address} did not load")
+                    if name in START_AT:
+                        page.locator(START_AT[name]).evaluate(
+                            "el => el.scrollIntoView({block: 'start'})"
+                        )
                     file = out_dir / f"{name}-{width_name}.png"
                     page.screenshot(path=str(file), full_page=full_page)
                     written.append(file)

@@ -187,6 +187,9 @@ class ProgramsGenerator(Generator):
             program.description = _plain(getattr(program, "summary", ""))
             program.contacts, contact_problems = read_contacts(header, program.metadata)
             problems.extend(contact_problems)
+            # What the info-sessions plugin reads (programs.provide): how to reach the program.
+            program.contact_email = program.contacts.email
+            program.website = program.contacts.website
             program.curriculum = self._curriculum(program, header, problems)
             program.curriculum_url = program.curriculum_save_as = ""
             if program.curriculum is not None and getattr(program, "slug", ""):

@@ -129,15 +129,24 @@ def test_the_subscribe_page_says_how_far_each_feed_reaches(
     page = BeautifulSoup(
         (result.output / "sessions" / "subscribe" / "index.html").read_bytes(), "lxml"
     )
-    reach = [p.get_text(" ", strip=True) for p in page.select(".hq-feed-reach")]
-    assert len(reach) == 3 + 24
-    for line, key in zip(reach[:3], AGGREGATE, strict=True):
+    feeds = page.select("details.hq-feed")
+    assert len(feeds) == 3 + 24
+    for feed, key in zip(feeds[:3], AGGREGATE, strict=True):
         notice = next(n for n in result.notices if n.path == f"calendar/{key}.ics")
-        assert line == (
-            f"Reaches 365 days ahead, nearest sessions first: the {notice.value} farthest are "
-            "left out to keep the feed under 1 MB, and are in their programs' feeds."
+        assert feed["id"] == f"feed-{key}"
+        assert feed.select_one(".hq-feed__reach").get_text(" ", strip=True) == (
+            "Sessions that ended in the last 180 days, and those starting in the next 365 days."
         )
-    assert set(reach[3:]) == {"Reaches as far ahead as the program's sessions are planned."}
+        assert feed.select_one(".hq-feed__left-out").get_text(" ", strip=True) == (
+            "To stay under 1 MB, a size calendar apps accept, this feed holds the nearest "
+            f"sessions: the {notice.value} farthest are left out, and each is in its "
+            "program's feed."
+        )
+    for feed in feeds[3:]:
+        assert feed.select_one(".hq-feed__left-out") is None
+        assert feed.select_one(".hq-feed__reach").get_text(" ", strip=True) == (
+            "Sessions that ended in the last 180 days, and every upcoming one, however far ahead."
+        )
 
 
 def test_make_check_shows_the_same_notices_and_passes(year: tuple[Path, BuildResult]) -> None:

@@ -20,6 +20,7 @@ import shutil
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote as percent_encoded
 from zoneinfo import ZoneInfo
 
 import ics
@@ -35,6 +36,7 @@ from programs.model import ProgramReader, QuoteReader
 from tests.feeds.checks import assert_sound_feeds
 from tests.problems import messages
 from tests.sessions.helpers import unfold
+from tests.standards.test_weight import LOCAL_TIME_SCRIPT
 from tools.build import BuildError, build_site, site_today
 
 SCENARIO = Path(__file__).resolve().parents[1] / "data" / "hostile" / "minimal"
@@ -119,11 +121,15 @@ def assert_folded_per_rfc(data: bytes) -> None:
 
 
 def assert_pages_have_no_injected_markup(output: Path) -> None:
-    """Every page: scripts are only our JSON-LD, with no "<" inside; no event handler
+    """Every page: scripts are only our JSON-LD, with no "<" inside, and the theme's
+    local-time.js by address; no event handler
     attributes; none of the tags the hostile text tries to add (the theme uses none)."""
     for file in output.rglob("*.html"):
         page = BeautifulSoup(file.read_bytes(), "lxml")
         for script in page.find_all("script"):
+            if script.attrs == {"src": LOCAL_TIME_SCRIPT, "defer": ""}:  # the theme's one file
+                assert not script.string, file
+                continue
             assert script.get("type") == "application/ld+json", file
             assert "<" not in script.string, file
             json.loads(script.string)
@@ -209,7 +215,12 @@ def test_hostile_text_shows_as_text_on_every_page(hostile_site: Path) -> None:
     assert data["location"][0]["address"] == LOCATION
     assert data["offers"]["url"] == REGISTER
     facts = {dt.get_text(strip=True): dt.find_next("dd") for dt in page.select(".hq-facts dt")}
-    assert facts["Where"].get_text(strip=True) == LOCATION
+    where = facts["Where"]
+    assert where.contents[0] == LOCATION  # as text, before the map link
+    # The map link searches for the same text, percent-encoded: no markup gets through.
+    assert where.select_one("a.hq-map")["href"] == (
+        "https://www.openstreetmap.org/search?query=" + percent_encoded(LOCATION, safe="")
+    )
     assert facts["Join online"].a["href"] == JOIN
     assert page.find("a", href=REGISTER) is not None
     prose = page.select_one(".hq-prose").get_text()

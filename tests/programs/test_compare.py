@@ -236,11 +236,11 @@ def test_without_sessions_the_program_offers_its_own_feed(compare_site: Path, sl
     panel = section(soup, "next-session")
     assert "None is scheduled" in text(panel)
     subscribe = panel.find("a", class_="hq-button")
-    assert subscribe["href"] == f"/sessions/subscribe/#feed-program-{slug}"
+    assert subscribe["href"] == f"#feed-program-{slug}"  # the control on this page
     sessions = section(soup, "info-sessions")
     if slug == "bare":
         assert "No information sessions of this program are scheduled" in text(sessions)
-        feed = sessions.select_one("section.hq-feed")
+        feed = sessions.select_one(f"details.hq-feed#feed-program-{slug}")
         assert feed is not None
         assert feed.find("a", href=f"/calendar/program-{slug}.ics") is not None
         assert feed.select_one("a[href^='webcal://']") is not None
@@ -437,3 +437,35 @@ def test_one_label_per_program_wherever_programs_are_listed(built_site: Path) ->
         if dt is not None:  # a session page
             link = dt.find_next_sibling("dd").a
             assert text(link) == labels[link["href"]], session
+
+
+def test_a_session_without_registration_says_how_to_take_part(compare_site: Path) -> None:
+    """No Registration-URL: the page says so, sends people to the venue (with its map) and
+    names the program's contacts from its own file; nothing else is made up."""
+    soup = page(compare_site, "sessions/full-campus-jan")
+    facts = {text(dt): dt.find_next_sibling("dd") for dt in soup.select(".hq-facts dt")}
+    assert "Registration" not in facts
+    how = facts["How to take part"]
+    assert " ".join(how.get_text().split()) == (
+        "This session has no registration link. Come to the venue at the time shown. "
+        "Questions: admissions@example.org or the program's website."
+    )
+    assert [a["href"] for a in how.select("a")] == [
+        "mailto:admissions@example.org",
+        "https://www.example.org/full",
+    ]
+    assert facts["Where"].select_one("a.hq-map")["href"] == (
+        "https://www.openstreetmap.org/search?query=Full%20Hall%2C%201%20Example%20Street%2C"
+        "%20Boston%2C%20MA"
+    )
+
+
+def test_a_cancelled_session_with_none_to_follow_points_to_the_feed(compare_site: Path) -> None:
+    """The program has no other session that takes place: its feed and its list page."""
+    soup = page(compare_site, "sessions/partial-cancelled")
+    instead = soup.select_one(".hq-instead")
+    assert text(instead).startswith("No other session of this program is scheduled yet.")
+    assert [a["href"] for a in instead.select("a")] == [
+        "/sessions/subscribe/#feed-program-partial",
+        "/sessions/program/partial/",
+    ]

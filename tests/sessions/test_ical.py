@@ -33,6 +33,7 @@ def make_session(slug: str = "a", **changes: object) -> Session:
         "end": datetime(2026, 12, 8, 13, tzinfo=NEW_YORK),
         "timezone": "America/New_York",
         "location": "",
+        "map_url": "",
         "join_url": "https://example.org/join/a",
         "registration_url": "",
         "status": Status.SCHEDULED,

@@ -162,7 +162,10 @@ def test_program_page_lists_its_upcoming_sessions_and_feed(built_site: Path, slu
         key=lambda path: expected_start(header(path)),
     )
     assert shown == [f"/sessions/{path.stem}/" for path in expected]
-    assert section.find("a", href=f"/sessions/subscribe/#feed-program-{slug}") is not None
+    control = section.select_one(f"details.hq-feed#feed-program-{slug}")  # its feed alone
+    assert control is not None and control.has_attr("open")
+    assert len(section.select("details.hq-feed")) == 1
+    assert control.find("a", href=f"/calendar/program-{slug}.ics") is not None
     listing = page(built_site, f"sessions/program/{slug}")
     assert [a["href"] for a in listing.select("li.hq-session h3 a")] == shown
 

@@ -153,9 +153,16 @@ def test_session_page_details_calendar_links_and_jsonld(valid_site: Path) -> Non
         "Date": "Tuesday 16 March 2027",
         "Time": "12:00 pm – 1:30 pm EDT",
         "Format": "Hybrid",
-        "Where": "Beta Hall, 2 Example Road, Boston, MA",
+        "Where": "Beta Hall, 2 Example Road, Boston, MA Map and directions to the venue",
         "Join online": "https://example.org/join/beta-mar",
+        "How to take part": "This session has no registration link. Come to the venue, or "
+        "join online with the link above, at the time shown.",
     }
+    # An OpenStreetMap search for the venue's address (the file gives no Map-URL).
+    assert soup.select_one("a.hq-map")["href"] == (
+        "https://www.openstreetmap.org/search?query=Beta%20Hall%2C%202%20Example%20Road%2C"
+        "%20Boston%2C%20MA"
+    )
     links = {a.get_text(" ", strip=True): a["href"] for a in soup.select(".hq-actions a")}
     assert links["Download .ics for Beta hybrid session"] == (
         "/calendar/sessions/beta-hybrid-mar.ics"
@@ -206,8 +213,9 @@ def test_program_page_and_home_list_sessions(valid_site: Path) -> None:
         "Beta session in London",
         "Beta hybrid session",
     ]
-    feed_link = section.find("a", string="subscribe to this program's sessions")
-    assert feed_link["href"] == "/sessions/subscribe/#feed-program-beta"
+    (control,) = section.select("details.hq-feed")  # the program's own feed, open
+    assert control["id"] == "feed-program-beta" and control.has_attr("open")
+    assert control.find("a", href="/calendar/program-beta.ics") is not None
     home = page(valid_site, "")
     section = home.find(id="next-sessions").find_parent("section")
     # The next three that take place: cancelled and postponed sessions are left out here.
@@ -219,28 +227,51 @@ def test_program_page_and_home_list_sessions(valid_site: Path) -> None:
 
 
 def test_subscribe_page_offers_every_control_for_every_feed(valid_site: Path) -> None:
+    """One disclosure per feed, closed; in each: every app's link for that feed, the
+    download, the address to copy, and how far the feed reaches in time."""
     soup = page(valid_site, "sessions/subscribe")
-    feeds = soup.select("section.hq-feed")
-    keys = [feed["aria-labelledby"] for feed in feeds]
+    feeds = soup.select("details.hq-feed")
+    keys = [feed["id"] for feed in feeds]
     assert keys == [
         "feed-all", "feed-in-person", "feed-online", "feed-program-alpha", "feed-program-beta",
     ]  # fmt: skip
     for feed in feeds:
-        name = feed["aria-labelledby"].removeprefix("feed-")
+        assert not feed.has_attr("open")
+        name = feed["id"].removeprefix("feed-")
         path = f"calendar/{name}.ics"
         url = f"http://127.0.0.1:8000/{path}"
+        title = text(feed.select_one(".hq-feed__name"))
         hrefs = {a.get_text(" ", strip=True): a["href"] for a in feed.select("a")}
-        assert hrefs["Apple Calendar"] == f"webcal://127.0.0.1:8000/{path}"
-        assert hrefs["Outlook.com"].startswith("https://outlook.live.com/calendar/0/addfromweb?")
-        assert hrefs["Office 365"].startswith("https://outlook.office.com/calendar/0/addfromweb?")
-        assert hrefs["Google Calendar"] == (
+        assert hrefs[f"Apple Calendar for {title}"] == f"webcal://127.0.0.1:8000/{path}"
+        assert hrefs[f"Google Calendar for {title}"] == (
+            "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2F127.0.0.1%3A8000%2F"
+            + path.replace("/", "%2F")
+        )
+        assert hrefs[f"From URL page for {title}"] == (
             "https://calendar.google.com/calendar/u/0/r/settings/addbyurl"
         )
-        assert feed.select_one("input[readonly]")["value"] == url
-        assert "Google checks for changes only every several hours" in text(feed)
-        assert hrefs["Download the .ics file"] == f"/{path}"
+        assert hrefs[f"Outlook.com for {title}"].startswith(
+            "https://outlook.live.com/calendar/0/addfromweb?"
+        )
+        assert hrefs[f"Office 365 for {title}"].startswith(
+            "https://outlook.office.com/calendar/0/addfromweb?"
+        )
+        assert hrefs[f"Download the .ics file for {title}"] == f"/{path}"
+        address = feed.select_one("input[readonly]")
+        assert address["value"] == url
+        assert feed.find("label", attrs={"for": address["id"]}) is not None
+        reach = text(feed.select_one(".hq-feed__reach"))
+        if name.startswith("program-"):  # program feeds: every upcoming session
+            assert reach == (
+                "Sessions that ended in the last 180 days, and every upcoming one, however "
+                "far ahead."
+            )
+        else:
+            assert reach == (
+                "Sessions that ended in the last 180 days, and those starting in the next 365 days."
+            )
         assert (valid_site / path).is_file()
-    assert "every several hours" in text(soup.main)
+    assert "The feeds ask apps to check every 6 hours" in text(soup.main)
     footer = page(valid_site, "programs").select_one("footer")
     assert footer.find("a", href="/sessions/subscribe/") is not None
 

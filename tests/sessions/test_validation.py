@@ -163,8 +163,8 @@ BAD = [
         "Join-URL: https://example.org/join/alpha\nColour: blue\n",
         "content/sessions/alpha-online.md:7: Colour: 'blue': unknown field; remove it; "
         "known fields: Title, Program, Format, Start, End, Duration, Timezone, Location, "
-        "Join-URL, Registration-URL, Status, UID, Sequence, Modified, Repeat, Until, Count, "
-        "Skip, Cancel, Move",
+        "Map-URL, Join-URL, Registration-URL, Status, UID, Sequence, Modified, Repeat, Until, "
+        "Count, Skip, Cancel, Move",
         id="unknown-field",
     ),
     pytest.param(
@@ -329,6 +329,30 @@ BAD = [
         "content/sessions/alpha-online.md:7: Registration-URL: 'javascript:alert(1)': must be "
         "an https:// URL with a host and no spaces",
         id="registration-url-script",
+    ),
+    pytest.param(
+        IN_PERSON,
+        "Location: Room 1, 1 Example Street, Boston",
+        "Location: Room 1, 1 Example Street, Boston\nMap-URL: http://maps.example.org/room-1",
+        "content/sessions/alpha-online.md:7: Map-URL: 'http://maps.example.org/room-1': must "
+        "be an https:// URL with a host and no spaces",
+        id="map-url-not-https",
+    ),
+    pytest.param(
+        IN_PERSON,
+        "Location: Room 1, 1 Example Street, Boston",
+        "Location: Room 1, 1 Example Street, Boston\nMap-URL: javascript:alert(1)",
+        "content/sessions/alpha-online.md:7: Map-URL: 'javascript:alert(1)': must "
+        "be an https:// URL with a host and no spaces",
+        id="map-url-script",
+    ),
+    pytest.param(
+        VALID,
+        "Join-URL: https://example.org/join/alpha",
+        "Join-URL: https://example.org/join/alpha\nMap-URL: https://maps.example.org/x",
+        "content/sessions/alpha-online.md:7: Map-URL: 'https://maps.example.org/x': online "
+        "sessions have no venue to map; remove the line or set 'Format: hybrid'",
+        id="map-url-online",
     ),
     pytest.param(
         VALID,

@@ -168,6 +168,23 @@ def test_end_as_a_clock_time_and_a_status_flag(site: Path) -> None:
     assert str(event["STATUS"]) == "CONFIRMED"
 
 
+def test_a_map_url_flag_is_written_and_checked(site: Path) -> None:
+    """--map-url: written as Map-URL, shown as the page's map link; http is refused."""
+    flags = (
+        "new-session", "--content", str(site), "--program", "beta", "--format", "in-person",
+        "--start", "2027-06-02 17:30", "--duration", "1h", "--location", "Beta Hall, Boston",
+    )  # fmt: skip
+    refused = invoke(*flags, "--map-url", "http://maps.example.org/beta-hall")
+    assert refused.status != 0
+    assert "Map-URL" in refused.output and "https://" in refused.output
+    run = invoke(*flags, "--map-url", "https://maps.example.org/beta-hall")
+    assert run.status == 0, run.output
+    text = (site / "sessions" / "2027-06-02-beta-in-person.md").read_text()
+    assert "Location: Beta Hall, Boston\nMap-URL: https://maps.example.org/beta-hall\n" in text
+    shown = page(build(site), "sessions/2027-06-02-beta-in-person")
+    assert shown.select_one("a.hq-map")["href"] == "https://maps.example.org/beta-hall"
+
+
 def test_without_a_terminal_missing_answers_are_an_error_naming_the_flags(site: Path) -> None:
     before = sorted(p.name for p in (site / "sessions").iterdir())
     run = invoke("new-session", "--content", str(site), "--program", "alpha", "--format", "hybrid")

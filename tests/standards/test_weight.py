@@ -1,5 +1,8 @@
 """Page weight and JavaScript: every page with its local assets is at most 50 KB, and no page
-needs JavaScript (the only scripts allowed are JSON-LD data blocks).
+needs JavaScript: the only scripts allowed are JSON-LD data blocks and one small file of the
+theme (LOCAL_TIME_SCRIPT: it adds the visitor's own time; at most 2 KB gzipped, it asks no
+other host for anything), loaded by src, deferred; tests/browser/test_no_javascript.py
+proves that every page reads in full without it.
 
 Weight is computed from the built files: the page's bytes plus, once each, every local file a
 browser fetches to show it: stylesheets (including print ones, which browsers fetch too), their
@@ -9,6 +12,7 @@ audio/video sources, embeds.
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -20,6 +24,9 @@ BUDGET_BYTES = 50 * 1024
 FETCHED_LINK_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "manifest"}
 CSS_REFERENCE = re.compile(r"""@import\s+(?:url\()?\s*["']?([^"')\s;]+)|url\(\s*["']?([^"')]+)""")
 DATA_SCRIPT_TYPES = {"application/ld+json"}
+# The one script a page may load, and its limit in bytes once gzipped.
+LOCAL_TIME_SCRIPT = "/theme/js/local-time.js"
+SCRIPT_BUDGET_GZIPPED = 2 * 1024
 EVENT_HANDLER = re.compile(r"^on[a-z]+$")
 
 
@@ -100,7 +107,9 @@ def test_page_needs_no_javascript(site: ShippedSite, page_path: str) -> None:
     problems = []
     for script in document.find_all("script"):
         kind = (script.get("type") or "text/javascript").lower()
-        if kind not in DATA_SCRIPT_TYPES or script.get("src"):
+        if kind in DATA_SCRIPT_TYPES and not script.get("src"):
+            continue
+        if not is_local_time_script(script):
             problems.append(f"<script type={kind!r} src={script.get('src')!r}>")
     for element in document.find_all(True):
         handlers = [name for name in element.attrs if EVENT_HANDLER.match(name)]
@@ -112,6 +121,33 @@ def test_page_needs_no_javascript(site: ShippedSite, page_path: str) -> None:
     for noscript in document.find_all("noscript"):
         problems.append(f"<noscript> (content that depends on JavaScript): {noscript}")
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
+
+
+def is_local_time_script(script: object) -> bool:
+    """``<script src=".../theme/js/local-time.js" defer></script>``: the theme's one script,
+    by address, deferred, with nothing inline."""
+    attributes = dict(script.attrs)  # type: ignore[attr-defined]
+    return (
+        set(attributes) == {"src", "defer"}
+        and urlsplit(attributes["src"]).path == LOCAL_TIME_SCRIPT
+        and not urlsplit(attributes["src"]).netloc
+        and not script.get_text().strip()  # type: ignore[attr-defined]
+    )
+
+
+def test_the_one_script_is_small_and_asks_nothing_of_other_hosts(site: ShippedSite) -> None:
+    """local-time.js: at most 2 KB gzipped; it names no address, makes no request, loads no
+    other code and writes no HTML (only text), so content can never run through it."""
+    data = site.file(LOCAL_TIME_SCRIPT).read_bytes()
+    assert len(gzip.compress(data, 9)) <= SCRIPT_BUDGET_GZIPPED, len(gzip.compress(data, 9))
+    code = re.sub(r"/\*.*?\*/|^\s*// .*$", "", data.decode("utf-8"), flags=re.DOTALL | re.M)
+    for word in ("http", "//", "fetch", "XMLHttpRequest", "import", "eval", "innerHTML",
+                 "outerHTML", "insertAdjacentHTML", "document.write", "src", "sendBeacon",
+                 "WebSocket", "Worker", "localStorage", "cookie"):  # fmt: skip
+        assert word not in code, f"local-time.js uses {word!r}"
+    pages = [p for p in site.pages if soup(site, p).find("script", src=True)]
+    assert pages, "no page loads the script"
+    assert "/sessions/" in pages and "/sessions/calendar/" in pages and "/" in pages
 
 
 def test_weight_counts_each_local_asset_once_and_reports_missing(tmp_path: Path) -> None:

@@ -67,6 +67,7 @@ QUESTIONS = (
         "Until (the series' last date, YYYY-MM-DD) or how many dates (a number)",
     ),
     Question("location", ("Location",), "Location (venue and full address)"),
+    Question("map-url", ("Map-URL",), "Map link (https://...)"),
     Question("join-url", ("Join-URL",), "Join link (https://...)"),
     Question(
         "registration-url", ("Registration-URL",), "Registration link (https://..., or leave empty)"
@@ -76,7 +77,7 @@ QUESTIONS = (
 )
 # Order of the lines in the file, as the README documents them.
 FIELD_ORDER = (
-    "Title", "Program", "Format", "Start", "End", "Duration", "Timezone", "Location",
+    "Title", "Program", "Format", "Start", "End", "Duration", "Timezone", "Location", "Map-URL",
     "Join-URL", "Registration-URL", "Status", "UID", "Sequence", "Repeat", "Until", "Count",
 )  # fmt: skip
 
@@ -151,7 +152,8 @@ class Interview:
             return session_format in ("in-person", "hybrid")
         if question.key == "join-url":
             return session_format in ("online", "hybrid")
-        return question.key != "status"
+        # Status and Map-URL (the page maps the Location without it) come from flags only.
+        return question.key not in ("status", "map-url")
 
     def required(self, question: Question) -> bool:
         """Whether ``question`` must be answered (the others have a default or are optional)."""

@@ -47,6 +47,8 @@ SETTINGS_FIELDS = frozenset(
         "google_add_by_url",
         "today",
         "refresh_hours",
+        "past_days",
+        "future_days",
     }
 )
 # Context names whose values are made from every session file.

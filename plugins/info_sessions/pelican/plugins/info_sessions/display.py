@@ -101,6 +101,19 @@ class CalendarLinks:
 
 
 @dataclass(frozen=True)
+class Instead:
+    """Where the page of a cancelled or postponed session sends visitors: the next session
+    of its program that takes place, or (``next_url`` "") its program's feed and list page
+    (every session's, for a session of no program)."""
+
+    next_url: str  # site-relative page of that session; "" when none is scheduled
+    next_title: str
+    next_date_text: str
+    feed_key: str  # the feed's key, an anchor on the subscribe page ("feed-<key>")
+    list_url: str  # site-relative list page of that feed
+
+
+@dataclass(frozen=True)
 class SessionView:
     """A session as the pages show it."""
 
@@ -114,6 +127,7 @@ class SessionView:
     description: str  # plain text: status, program, links and the body
     calendar_links: CalendarLinks
     jsonld: Markup
+    instead: Instead | None = None  # set for cancelled and postponed sessions (feeds.py)
 
     @property
     def title(self) -> str:
@@ -128,6 +142,14 @@ class SessionView:
         if session.join_link or not session.join_url:
             return Markup(session.body_html)
         return Markup(html_without_link(session.body_html, session.join_url))
+
+    @property
+    def map_url(self) -> str:
+        """A map of the venue: the Map-URL field, else an OpenStreetMap search for the
+        Location; "" for an online session."""
+        if not self.session.format.in_person:
+            return ""
+        return self.session.map_url or links.map_search_link(self.session.location)
 
     @property
     def join_url(self) -> str:

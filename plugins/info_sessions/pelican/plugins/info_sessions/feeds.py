@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from . import links
-from .display import MONTHS, SessionView
+from .display import MONTHS, Instead, SessionView
 from .programs import Program
 from .settings import SessionSettings
 
@@ -35,8 +35,8 @@ class Window:
 
 
 def recent_and_upcoming(config: SessionSettings) -> Window:
-    """Upcoming sessions and those that ended in the last INFO_SESSIONS_PAST_DAYS days, so
-    past sessions do not vanish from calendars the moment they start."""
+    """Sessions that ended in the last INFO_SESSIONS_PAST_DAYS days (so past sessions do not
+    vanish from calendars the moment they start) and every upcoming one."""
     return Window(since=config.today_start - timedelta(days=config.past_days))
 
 
@@ -136,6 +136,7 @@ class Feed:
     path: str  # file under the output folder
     url: str  # absolute https (or http in development) URL
     webcal: str
+    google: str  # Google Calendar's subscribe prompt (links.google_subscribe_link)
     outlook: str
     office365: str
     list_url: str  # site-relative URL of the matching list page
@@ -232,6 +233,7 @@ def make_feed(
         path=path,
         url=url,
         webcal=links.webcal_url(url),
+        google=links.google_subscribe_link(url),
         outlook=links.outlook_subscribe_link(links.OUTLOOK_COM, url, full_name),
         office365=links.outlook_subscribe_link(links.OFFICE_365, url, full_name),
         list_url=kind.pattern(config, kind.list_setting, program),
@@ -303,3 +305,32 @@ def every_feed(
             feeds.append(feed)
             listings.append(make_listing(kind, program, feed, upcoming))
     return tuple(feeds), tuple(listings)
+
+
+def instead_of(
+    view: SessionView, upcoming: Sequence[SessionView], feeds: Sequence[Feed]
+) -> Instead:
+    """Where the page of a cancelled or postponed session points: the first upcoming session
+    of the same program that takes place, and the program's feed (every session's without
+    a program) with its list page."""
+    (per_program,) = (kind for kind in FEEDS if kind.per_program)
+    feed_key = per_program.key_for(view.program) if view.program is not None else FEEDS[0].key
+    feed = next(feed for feed in feeds if feed.key == feed_key)
+    following = next(
+        (
+            other
+            for other in upcoming
+            if other is not view
+            and other.status.happening
+            and other.program is not None
+            and other.program == view.program
+        ),
+        None,
+    )
+    return Instead(
+        next_url=following.url if following else "",
+        next_title=following.title if following else "",
+        next_date_text=following.date_text if following else "",
+        feed_key=feed.key,
+        list_url=feed.list_url,
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from .feeds import (
     every_feed,
     fit_to_size,
     group_by_month,
+    instead_of,
     program_lists,
 )
 from .files import LIST_FORMATS, SessionReader, check_session_bytes
@@ -78,6 +79,7 @@ class SessionsContext:
     google_add_by_url: str
     today: date
     refresh_hours: int
+    past_days: int
     future_days: int  # how far ahead the aggregate feeds reach
 
 
@@ -247,6 +249,12 @@ class SessionsGenerator(Generator):
                 # A warning, so that it is shown wherever warnings are; the attached notice
                 # tells a build that collects problems that this one does not fail it.
                 logger.warning("%s", notice, extra={NOTICE_ATTRIBUTE: notice})
+        self.views = [
+            view
+            if view.status.happening
+            else replace(view, instead=instead_of(view, self.shared.upcoming, self.shared.feeds))
+            for view in self.views
+        ]
         self.months = month_pages(self.views, self.config.today, self.config.month_url)
         self.context["info_sessions"] = self.shared
 
@@ -350,6 +358,7 @@ class SessionsGenerator(Generator):
             google_add_by_url=links.GOOGLE_ADD_BY_URL,
             today=config.today,
             refresh_hours=config.refresh_hours,
+            past_days=config.past_days,
             future_days=config.future_days,
         )
 

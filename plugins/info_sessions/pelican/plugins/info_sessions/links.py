@@ -13,6 +13,10 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 GOOGLE_EVENT = "https://calendar.google.com/calendar/render"
 GOOGLE_ADD_BY_URL = "https://calendar.google.com/calendar/u/0/r/settings/addbyurl"
+# Google's subscribe prompt: cid is the feed's webcal:// address (an https:// one is
+# refused with "isn't associated with an active Google Calendar account").
+GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r"
+OPENSTREETMAP_SEARCH = "https://www.openstreetmap.org/search"
 OUTLOOK_COM = "https://outlook.live.com"
 OFFICE_365 = "https://outlook.office.com"
 _COMPOSE = "/calendar/0/deeplink/compose"
@@ -70,3 +74,14 @@ def webcal_url(feed_url: str) -> str:
 def outlook_subscribe_link(host: str, feed_url: str, name: str) -> str:
     """Outlook's "add calendar from the web" page on ``host``, filled with the feed."""
     return f"{host}{_ADD_FROM_WEB}?{_query([('url', feed_url), ('name', name)])}"
+
+
+def google_subscribe_link(feed_url: str) -> str:
+    """Google Calendar's prompt to subscribe to the feed (what Android visitors need, since
+    webcal:// opens nothing there); the webcal address goes in ``cid``, percent-encoded."""
+    return f"{GOOGLE_SUBSCRIBE}?{_query([('cid', webcal_url(feed_url))])}"
+
+
+def map_search_link(address: str) -> str:
+    """An OpenStreetMap search for a venue's address."""
+    return f"{OPENSTREETMAP_SEARCH}?{_query([('query', address)])}"

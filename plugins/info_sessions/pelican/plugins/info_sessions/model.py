@@ -30,6 +30,7 @@ FIELDS: tuple[HeaderField, ...] = (
     HeaderField("Duration"),
     HeaderField("Timezone"),
     HeaderField("Location"),
+    HeaderField("Map-URL"),
     HeaderField("Join-URL"),
     HeaderField("Registration-URL"),
     HeaderField("Status"),
@@ -120,6 +121,7 @@ class Session:
     end: datetime  # aware, in the session's zone
     timezone: str  # IANA name
     location: str
+    map_url: str  # the Map-URL field: a map of the venue; "" for the default map search
     join_url: str
     registration_url: str
     status: Status

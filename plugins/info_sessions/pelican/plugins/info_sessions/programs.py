@@ -11,7 +11,9 @@ is then left out (or refused when it names one). A site that has programs (our o
 - ``short_name`` (optional): a shorter name for feed names;
 - ``label`` (optional): how the program is named where space is short (the filter links,
   session cards and session pages of the default templates); without one, the short name
-  or the title.
+  or the title;
+- ``contact_email`` and ``website`` (optional): how to reach the program, as its own data
+  gives them; a session page without a registration link points to them.
 
 Sessions are checked against them once every generator has read its content.
 """
@@ -43,6 +45,8 @@ class Program:
     url: str
     short_name: str = ""
     given_label: str = ""
+    contact_email: str = ""
+    website: str = ""
 
     @property
     def name(self) -> str:
@@ -64,6 +68,8 @@ def provide(context: MutableMapping[str, Any], programs: Iterable[ProgramLike]) 
             url=str(item.url),
             short_name=str(getattr(item, "short_name", "") or ""),
             given_label=str(getattr(item, "label", "") or ""),
+            contact_email=str(getattr(item, "contact_email", "") or ""),
+            website=str(getattr(item, "website", "") or ""),
         )
         for item in programs
     ]

@@ -214,6 +214,7 @@ def validate(
         start = check.wall_clock("Start", zone)
     end = _series_end(check, start) if is_series else _end(check, start, zone)
     location, join_url = _place(check, session_format)
+    map_url = _map_url(check, session_format)
     registration_url = check.https("Registration-URL", None)
     status = Status.SCHEDULED if is_series else check.choice("Status", Status, "scheduled")
     uid = _uid(check, slug, config.uid_domain)
@@ -237,6 +238,7 @@ def validate(
         end=end,
         timezone=zone.key,
         location=location,
+        map_url=map_url,
         join_url=join_url,
         registration_url=registration_url,
         status=status,
@@ -322,6 +324,19 @@ def _series_end(check: _Checker, start: datetime | None) -> datetime | None:
         check.problem("Duration", "must be longer than 0 minutes", check.value("Duration"))
         return None
     return end
+
+
+def _map_url(check: _Checker, session_format: Format | None) -> str:
+    """Map-URL: an https map of the venue, for sessions that have one (in-person, hybrid)."""
+    map_url = check.https("Map-URL", None)
+    if session_format is Format.ONLINE and check.value("Map-URL"):
+        check.problem(
+            "Map-URL",
+            "online sessions have no venue to map; remove the line or set 'Format: hybrid'",
+            check.value("Map-URL"),
+        )
+        return ""
+    return map_url
 
 
 def _end(check: _Checker, start: datetime | None, zone: ZoneInfo | None) -> datetime | None:
