@@ -5,6 +5,7 @@ pages' JSON-LD (tests/browser/test_flows.py reads it), not from the plugin."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,8 +23,12 @@ MIN_TARGET_PX = 24
 
 
 def header(path: str) -> dict[str, str]:
-    """The header fields of the session file behind the page at ``path``."""
-    source = SESSION_FILES / (Path(path.rstrip("/")).name + ".md")
+    """The header fields of the session file behind the page at ``path``: a date of a
+    series (``<series>-YYYY-MM-DD``) has its series file's."""
+    name = Path(path.rstrip("/")).name
+    source = SESSION_FILES / (name + ".md")
+    if not source.exists() and re.search(r"-\d{4}-\d{2}-\d{2}$", name):
+        source = SESSION_FILES / (name[: -len("-YYYY-MM-DD")] + ".md")
     fields = {}
     for line in source.read_text(encoding="utf-8").splitlines():
         if not line.strip():

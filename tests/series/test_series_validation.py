@@ -171,7 +171,7 @@ FORMS = (
         ),
         (
             {"Start": "9999-12-20 12:00", "Repeat": "weekly", "Until": None, "Count": "5"},
-            "Count: '5': the series reaches 9999-12-27, beyond the feeds' horizon",
+            "Start: '9999-12-20 12:00': the year 9999 is not between 1900 and 2999; check the year",
         ),
         (
             {"Move": "2027-05-04 to 9999-12-31 23:30"},
