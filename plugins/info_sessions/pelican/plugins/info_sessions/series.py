@@ -30,7 +30,7 @@ from .headers import Header
 from .model import Series, Session, Status
 from .problems import Problem
 from .settings import SessionSettings, save_as
-from .wallclock import local_time_problem, parse_date, parse_wall_clock
+from .wallclock import local_time_problem
 
 # The fields only a series has; Repeat makes a file a series.
 SERIES_FIELDS = ("Repeat", "Until", "Count", "Skip", "Cancel", "Move")
@@ -254,10 +254,8 @@ class _Expansion:
             )
             return None, None
         if "Until" in values:
-            until = parse_date(values["Until"])
-            if until is None:
-                self.problem("Until", values["Until"], "not a date; write it as YYYY-MM-DD")
-            elif self.first is not None and until < self.first:
+            until = self.read_date("Until", values["Until"], "not a date; write it as YYYY-MM-DD")
+            if until is not None and self.first is not None and until < self.first:
                 self.problem(
                     "Until",
                     values["Until"],
@@ -310,11 +308,22 @@ class _Expansion:
             return []
         return items
 
+    def read_date(self, name: str, raw: str, fix: str) -> date | None:
+        """``raw`` as a date through the shared bounded parser; None with a problem (``fix``
+        when it is not a date, the bound when its year is out of range)."""
+        try:
+            day = bounded.calendar_date(raw)
+        except bounded.OutOfBoundsError as error:
+            self.problem(name, raw, f"{error}; check the year")
+            return None
+        if day is None:
+            self.problem(name, raw, fix)
+        return day
+
     def occurrence_date(self, name: str, raw: str, dates: list[date]) -> date | None:
         """A date of ``name``'s list that must be one of the series' ``dates``."""
-        day = parse_date(raw)
+        day = self.read_date(name, raw, "not a date; write each as YYYY-MM-DD, separated by commas")
         if day is None:
-            self.problem(name, raw, "not a date; write each as YYYY-MM-DD, separated by commas")
             return None
         if day not in dates:
             self.problem(name, raw, f"not a date of this series; {_nearest(day, dates)}")
@@ -333,7 +342,17 @@ class _Expansion:
                     target[day] = raw
         for raw in self.listed("Move"):
             match = _MOVE.match(raw)
-            new_start = parse_wall_clock(match.group(2).strip()) if match else None
+            try:
+                new_start = bounded.wall_clock(match.group(2).strip()) if match else None
+            except bounded.OutOfBoundsError as error:
+                ahead = int(match.group(2).strip()[:4]) > bounded.MAX_YEAR
+                self.problem(
+                    "Move",
+                    raw,
+                    f"the new start is too far {'ahead' if ahead else 'back'} ({error}); "
+                    "give a date within a year",
+                )
+                continue
             if match is None or new_start is None:
                 self.problem(
                     "Move",
@@ -380,9 +399,6 @@ class _Expansion:
     ) -> datetime | None:
         """The new start of a moved date, checked: a time the zone has, on a day that is
         not another date of the series."""
-        if new_start.year >= date.max.year:
-            self.problem("Move", raw, "the new start is too far ahead; give a date within a year")
-            return None
         trouble = local_time_problem(new_start, self.base.start.tzinfo)
         if trouble:
             self.problem("Move", raw, f"the new start {trouble}")

@@ -1,4 +1,4 @@
-"""Wall-clock times of a session's zone: reading them, and the ones a zone skips or repeats.
+"""Wall-clock times a session's zone skips or repeats (``bounded.wall_clock`` reads them).
 
 A session's times are written as wall-clock times ("2027-03-09 18:00") of its zone. Where
 clocks go forward an hour is skipped, and where they go back one happens twice: such a time
@@ -7,14 +7,10 @@ names no instant, or two, and is refused with a message saying which and what to
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .vtimezone import wall_clock_is_unique
-
-DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2})$")
-DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def hhmm(delta: timedelta) -> str:
@@ -43,25 +39,3 @@ def local_time_problem(naive: datetime, zone: ZoneInfo) -> str | None:
         f"is ambiguous in {zone.key}: clocks go back {shift} that night, so it happens "
         f"twice; choose a time at least {shift} earlier or later"
     )
-
-
-def parse_wall_clock(raw: str) -> datetime | None:
-    """'YYYY-MM-DD HH:MM' as a naive datetime; None when it is not one."""
-    match = DATETIME.match(raw)
-    if not match:
-        return None
-    year, month, day, hour, minute = (int(part) for part in match.groups())
-    try:
-        return datetime(year, month, day, hour, minute)  # noqa: DTZ001 - zone added by caller
-    except ValueError:
-        return None
-
-
-def parse_date(raw: str) -> date | None:
-    """'YYYY-MM-DD' as a date; None when it is not one."""
-    if not DATE.match(raw):
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return None
