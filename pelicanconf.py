@@ -124,8 +124,16 @@ SAFE_MARKDOWN_HTTP_ALLOWED = [
     }
     for entry in load_config(_project / "linkcheck.toml").ignore.entries
 ]
-# Autoescape everything; templates mark rendered Markdown as safe explicitly.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# Autoescape everything; templates mark rendered Markdown as safe explicitly. Every build
+# makes new Jinja environments, so none needs to look for edited templates (auto_reload): a
+# template is loaded once per build, not checked on disk each of the thousands of times a
+# page asks for it (make serve's rebuilds make new environments too).
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    "auto_reload": False,
+}
 
 # No build timestamps anywhere: identical trees give byte-identical output.
 DELETE_OUTPUT_DIRECTORY = True

@@ -17,6 +17,7 @@ from pelican.plugins.info_sessions.problems import Problem
 MAX_NESTING = 20
 # A block quote marker or a list item marker at the start of what is left of a line.
 _MARKER = re.compile(r"(?:>|[-*+](?=\s|$)|[0-9]{1,9}[.)](?=\s|$))[ \t]*")
+_BRACKET = re.compile(r"[\[\]]")
 # How much of a refused line a problem shows.
 SHOWN = 60
 
@@ -35,11 +36,12 @@ def line_depth(line: str) -> int:
         depth += 1
         rest = rest[marker.end() :]
     brackets = deepest = 0
-    for index, character in enumerate(rest):
-        if character == "[" and (index == 0 or rest[index - 1] != "\\"):
+    for found in _BRACKET.finditer(rest):  # only the brackets: most lines have none
+        index = found.start()
+        if found.group() == "[" and (index == 0 or rest[index - 1] != "\\"):
             brackets += 1
             deepest = max(deepest, brackets)
-        elif character == "]" and brackets:
+        elif found.group() == "]" and brackets:
             brackets -= 1
     return depth + deepest
 

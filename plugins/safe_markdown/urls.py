@@ -31,6 +31,8 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _PLACEHOLDER = re.compile(r"^[{|]([^|}]*)[|}]")
 _TWO_SLASHES = re.compile(r"^[/\\]{2}")
 _INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+# The ASCII characters of those categories, for the common all-ASCII URL (NFKC keeps ASCII).
+_ASCII_INVISIBLE = {i: None for i in range(128) if unicodedata.category(chr(i)) in _INVISIBLE}
 _MAX_DECODES = 16
 
 HttpAllowed = Callable[[str], bool]
@@ -51,6 +53,8 @@ def decoded(url: str) -> str:
 def compact(text: str) -> str:
     """``text`` as a scheme is compared: NFKC-folded, lower-cased, with every control,
     format and space character removed."""
+    if text.isascii():
+        return text.translate(_ASCII_INVISIBLE).lower()
     folded = unicodedata.normalize("NFKC", text)
     return "".join(c for c in folded if unicodedata.category(c) not in _INVISIBLE).lower()
 

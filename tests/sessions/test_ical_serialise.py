@@ -4,19 +4,29 @@ changes nothing but speed."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, available_timezones
 
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from icalendar import Event
+from icalendar import Event, vText, vUri
 from icalendar.parser import Contentline
 from pelican.plugins.info_sessions.cache import BuildCache, RebuildCache
 from pelican.plugins.info_sessions.ical import (
     LINE_BREAKS,
+    EventInfo,
     IcalCache,
+    _location,
+    _utc,
+    _when,
     calendar_bytes,
     component_bytes,
+    event_lines,
+    feed_text,
     fold,
+    lines_bytes,
+    text_value,
 )
+from pelican.plugins.info_sessions.model import Format, Status
 
 from tests.sessions.test_ical import INFO, event, make_session
 
@@ -50,6 +60,108 @@ def test_component_bytes_are_icalendars_bytes(
     component.add("location", location)
     component.add("dtstart", datetime(2027, 1, 1, 12, tzinfo=UTC))
     assert component_bytes(component) == component.to_ical(sorted=False)
+
+
+def icalendar_event(info: EventInfo) -> bytes:
+    """The VEVENT of ``info`` as icalendar writes it: the reference for event_lines."""
+    session = info.session
+    text = session.without_join_link
+    event = Event()
+    event.add("uid", session.uid)
+    event.add("dtstamp", _utc(info.stamp))
+    event.add("sequence", session.sequence)
+    event.add("dtstart", _when(session.start))
+    event.add("dtend", _when(session.end))
+    event.add("summary", feed_text(text(info.summary)))
+    event.add("description", feed_text(text(info.description), multiline=True))
+    event.add("location", feed_text(text(_location(session))))
+    event.add("url", vUri(info.page_url), parameters={"VALUE": "URI"})
+    event.add("status", session.status.ical)
+    event.add("categories", [feed_text(category) for category in info.categories])
+    event.add("transp", "OPAQUE")
+    if session.join_link:
+        event.add(
+            "conference",
+            vUri(session.join_link),
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Join online"},
+        )
+    return event.to_ical(sorted=False)
+
+
+# Any text at all, line breaks included (feed_text turns them into \n or spaces).
+TEXTS = st.text(st.characters(blacklist_categories=["Cs"]), max_size=120)
+ZONES = sorted(available_timezones())
+# Wall-clock times, given a zone below (hypothesis takes naive bounds).
+WALL_CLOCK = st.datetimes(
+    min_value=datetime(1990, 1, 1),  # noqa: DTZ001
+    max_value=datetime(2060, 12, 31),  # noqa: DTZ001
+)
+
+
+@settings(max_examples=300)
+@given(
+    texts=st.tuples(TEXTS, TEXTS, TEXTS, TEXTS),
+    uid=st.from_regex(r"[A-Za-z0-9.,;\\@_-]{1,40}", fullmatch=True),
+    zone=st.sampled_from(ZONES),
+    start=WALL_CLOCK,
+    fold=st.sampled_from([0, 1]),
+    minutes=st.integers(1, 60 * 30),
+    format_=st.sampled_from(list(Format)),
+    status=st.sampled_from(list(Status)),
+    join=st.sampled_from(["", "https://meet.example.org/j/1?a=b;c,d", "https://e.org/x"]),
+    categories=st.lists(TEXTS, max_size=3),
+    sequence=st.integers(0, 10_000),
+)
+def test_event_lines_are_icalendars_bytes(
+    texts: tuple[str, str, str, str],
+    uid: str,
+    zone: str,
+    start: datetime,
+    fold: int,
+    minutes: int,
+    format_: Format,
+    status: Status,
+    join: str,
+    categories: list[str],
+    sequence: int,
+) -> None:
+    summary, description, location, body = texts
+    begins = start.replace(tzinfo=ZoneInfo(zone), fold=fold)
+    session = make_session(
+        "a",
+        title=summary,
+        uid=uid,
+        timezone=zone,
+        start=begins,
+        end=begins + timedelta(minutes=minutes),
+        format=format_,
+        status=status,
+        join_url=join,
+        location=location,
+        sequence=sequence,
+    )
+    info = EventInfo(
+        session=session,
+        summary=summary,
+        description=description + (f" {join} " if join else "") + body,
+        page_url="https://e.org/sessions/a/",
+        categories=tuple(categories),
+        stamp=datetime(2026, 11, 1, 12, tzinfo=UTC),
+    )
+    assert lines_bytes(event_lines(info)) == icalendar_event(info)
+
+
+def test_every_zone_is_written_as_icalendar_writes_it() -> None:
+    for zone in ZONES:  # UTC's other names (Etc/UTC, Zulu, ...) take a Z, not a TZID
+        start = datetime(2027, 7, 1, 9, 30, tzinfo=ZoneInfo(zone))
+        info = event(make_session("a", timezone=zone, start=start, end=start + timedelta(hours=1)))
+        assert lines_bytes(event_lines(info)) == icalendar_event(info), zone
+
+
+@given(TEXTS)
+@example("a \\N b, c; d \\\\N\r\n e\r f")  # a written \N is read as a line break first
+def test_text_values_are_escaped_as_icalendar_escapes_them(value: str) -> None:
+    assert text_value(value) == vText(value).to_ical().decode("utf-8")
 
 
 def test_a_cache_shared_across_files_and_builds_gives_the_same_bytes() -> None:

@@ -164,11 +164,33 @@ def _observance(first: Transition, rrule: vRecur | None) -> TimezoneStandard | T
     return component
 
 
-def vtimezone(
+@dataclass(frozen=True)
+class Rule:
+    """One yearly rule of a VTIMEZONE: its first change, when it recurs, and its last
+    onset when the rule stops inside the span (the zone's rules change), else None."""
+
+    first: Transition
+    month: int
+    nth: int  # the nth weekday of the month, -1 for the last
+    weekday: int  # 0 for Monday
+    until: datetime | None
+
+
+@dataclass(frozen=True)
+class ZonePlan:
+    """Everything a VTIMEZONE's bytes depend on: files whose spans hold the same changes of
+    a zone share one plan, so a build serialises each distinct VTIMEZONE once."""
+
+    tzid: str
+    initial: Transition | None  # the offset in force at the start, when no change set it
+    rules: tuple[Rule, ...]
+
+
+def zone_plan(
     tzid: str, start: datetime, end: datetime, known: ZoneTransitions | None = None
-) -> Timezone:
-    """A VTIMEZONE for ``tzid`` valid from ``start`` to ``end`` (aware datetimes); pass
-    ``known`` to reuse the changes found for earlier files of the same build."""
+) -> ZonePlan:
+    """The plan of a VTIMEZONE for ``tzid`` valid from ``start`` to ``end`` (aware
+    datetimes); pass ``known`` to reuse the changes found for earlier files of the build."""
     zone = ZoneInfo(tzid)
     if known is None:
         changes = transitions(zone, start - LOOKBACK, end)
@@ -176,22 +198,41 @@ def vtimezone(
         changes = known.between(tzid, start - LOOKBACK, end)
     before = [change for change in changes if change.at <= start]
     changes = before[-1:] + [change for change in changes if change.at > start]
-    result = Timezone()
-    result.add("tzid", tzid)
+    initial = None
     if not changes or changes[0].at > start:
         offset, name, dst = _state(zone, int(start.timestamp()))
         midnight = datetime.combine(start.astimezone(zone).date(), time())
         initial = Transition(midnight.replace(tzinfo=UTC) - offset, offset, offset, name, dst)
-        result.add_component(_observance(initial, None))
+    rules = []
     for run in _runs(changes):
         first, last = run[0], run[-1]
         month, nth, weekday, _ = first.rule
-        rule = vRecur({"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": f"{nth}{_WEEKDAYS[weekday]}"})
         following = nth_weekday(last.onset.year + 1, month, nth, weekday)
-        if following is None or datetime.combine(following, last.onset.time()) <= (
+        stops = following is None or datetime.combine(following, last.onset.time()) <= (
             end + last.offset_from
-        ).replace(tzinfo=None):
-            # The rule stops inside the span (the zone's rules change): end it explicitly.
-            rule["UNTIL"] = last.at
-        result.add_component(_observance(first, rule))
+        ).replace(tzinfo=None)
+        rules.append(Rule(first, month, nth, weekday, last.at if stops else None))
+    return ZonePlan(tzid, initial, tuple(rules))
+
+
+def plan_component(plan: ZonePlan) -> Timezone:
+    """The VTIMEZONE component that ``plan`` describes."""
+    result = Timezone()
+    result.add("tzid", plan.tzid)
+    if plan.initial is not None:
+        result.add_component(_observance(plan.initial, None))
+    for rule in plan.rules:
+        day = f"{rule.nth}{_WEEKDAYS[rule.weekday]}"
+        recur = vRecur({"FREQ": "YEARLY", "BYMONTH": rule.month, "BYDAY": day})
+        if rule.until is not None:
+            recur["UNTIL"] = rule.until
+        result.add_component(_observance(rule.first, recur))
     return result
+
+
+def vtimezone(
+    tzid: str, start: datetime, end: datetime, known: ZoneTransitions | None = None
+) -> Timezone:
+    """A VTIMEZONE for ``tzid`` valid from ``start`` to ``end`` (aware datetimes); pass
+    ``known`` to reuse the changes found for earlier files of the same build."""
+    return plan_component(zone_plan(tzid, start, end, known))

@@ -1,0 +1,102 @@
+"""The plain text of a session's body (feeds, calendar links): the fast reading of simple
+HTML gives exactly what html.parser gives, and real bodies take it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown import Markdown
+from pelican.plugins.info_sessions.plaintext import html_to_text, is_simple, parsed_text
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# Pieces that Markdown writes, and pieces that must send the text to html.parser.
+PIECES = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<ul>",
+        "</ul>",
+        "<li>",
+        "</li>",
+        "<br />",
+        "<br>",
+        "<hr />",
+        "<strong>",
+        "</strong>",
+        "<em>",
+        "</em>",
+        "<code>",
+        "</code>",
+        '<h2 id="x">',
+        "</h2>",
+        '<a href="https://example.org/a?b=1&amp;c=2">',
+        '<a href="mailto:x@example.org">',
+        '<a href="/programs/x/#key-facts" title="T &gt; U">',
+        "<a href=''>",
+        "<a href>",
+        '<a title="a>b" href="https://example.org/<x>">',
+        "</a>",
+        '<img alt="A" src="/i.png" />',
+        '<A HREF="https://example.org/UP">',
+        "</A>",
+        '<a href="https://example.org/1" href="https://example.org/2">',
+        '<p class="x">',
+        "&amp;",
+        "&lt;",
+        "&gt;",
+        "&#39;",
+        "&quot;",
+        "&nbsp;",
+        "&amp",
+        "&unknown;",
+        "&#x41;",
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        "\u00a0",
+        "\u2028",
+        "text",
+        "Ünïcode",
+        "a < b",
+        "<",
+        ">",
+        "/",
+        "<!-- c -->",
+        "<script>x</script>",
+        "<style>p{}</style>",
+        "<a href=x>",
+        "</a >",
+        '<a  href="y">',
+        "<?pi?>",
+        "<!DOCTYPE html>",
+        "</>",
+        "<1>",
+        "<title>t</title>",
+    ]
+)
+
+
+@settings(max_examples=600)
+@given(st.lists(PIECES, max_size=30).map("".join))
+def test_the_fast_reading_gives_what_html_parser_gives(markup: str) -> None:
+    assert html_to_text(markup) == parsed_text(markup)
+
+
+@given(st.text(st.sampled_from("<>/=\"' a&;#p\n"), max_size=60))
+def test_any_markup_gives_what_html_parser_gives(markup: str) -> None:
+    assert html_to_text(markup) == parsed_text(markup)
+
+
+def test_every_real_session_body_takes_the_fast_reading() -> None:
+    markdown = Markdown(extensions=["markdown.extensions.extra"], output_format="html5")
+    bodies = sorted((PROJECT_ROOT / "content" / "sessions").glob("*.md"))
+    assert bodies
+    for path in bodies:
+        body = Path(path).read_text("utf-8").split("\n\n", 1)[1]
+        rendered = markdown.reset().convert(body)
+        assert is_simple(rendered), path.name
+        assert html_to_text(rendered) == parsed_text(rendered), path.name
