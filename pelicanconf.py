@@ -134,6 +134,9 @@ JINJA_ENVIRONMENT = {
     "autoescape": True,
     "auto_reload": False,
 }
+# Compiled templates, kept between builds (tools/build.py; git ignores .cache/). Jinja
+# compiles a template again when its source changes; deleting the folder is always safe.
+SITE_TEMPLATE_CACHE = str(_project / ".cache" / "templates")
 
 # No build timestamps anywhere: identical trees give byte-identical output.
 DELETE_OUTPUT_DIRECTORY = True

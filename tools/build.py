@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BytecodeCache
+from jinja2 import BytecodeCache, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 from pelican import Pelican
 from pelican.plugins.info_sessions.cache import RebuildCache
@@ -203,6 +203,21 @@ class MemoryBytecodeCache(BytecodeCache):
         self._code[bucket.key] = bucket.bytecode_to_string()
 
 
+def template_cache(settings: Mapping[str, Any]) -> BytecodeCache | None:
+    """Compiled templates kept on disk from one build to the next, in the folder that
+    SITE_TEMPLATE_CACHE names; None without the setting. Jinja keys each template by its file
+    and checks its source's checksum, so an edited template is compiled again; compiling
+    the theme was about a twentieth of a build at N = 1,000."""
+    folder = settings.get("SITE_TEMPLATE_CACHE")
+    if not folder:
+        return None
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError:  # a cache only saves time: build without it, compiling every template
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 def site_today(day: str) -> dict[str, str]:
     """Overrides that set "today" (YYYY-MM-DD) for a whole build: ours (SITE_TODAY) and the
     info-sessions plugin's, which pelicanconf.py sets from ours when it is read (an override
@@ -294,10 +309,11 @@ def _run_pelican(
     if sessions is not None:
         sessions.start(settings)  # as read, before plugins add to them or we do
     settings.update(OUTPUT_PATH=str(staging), SITE_SOURCE_MAP=str(staging_map))
-    if kept is not None:
+    templates = kept.templates if kept is not None else template_cache(settings)
+    if templates is not None:
         settings["JINJA_ENVIRONMENT"] = {
             **settings["JINJA_ENVIRONMENT"],
-            "bytecode_cache": kept.templates,
+            "bytecode_cache": templates,
         }
     installed = sessions.installed() if sessions is not None else contextlib.nullcontext()
     with installed:
