@@ -179,7 +179,8 @@ def bench(c: Context, args: str = "") -> None:
 
 @task(help={"args": "extra arguments for benchmarks/run.py"})
 def bench_quick(c: Context, args: str = "") -> None:
-    """Run the quick benchmarks (N = 100 and 1,000, under 5 minutes); write RESULTS.md."""
+    """Run the quick benchmarks (N = 100 and 1,000); write RESULTS-quick.md, compared with
+    the full run's RESULTS.md."""
     c.run(f"{PYTHON} {ROOT / 'benchmarks' / 'run.py'} --quick {args}", pty=False)
 
 

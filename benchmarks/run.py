@@ -5,8 +5,10 @@
 
 Every figure is a whole process started through ``measure.py`` (wall time and peak memory of
 that one child). Each figure is a warm-up run, then ``--runs`` measured runs; ours and the
-peers alternate run by run, and every ratio is taken between the runs of one round. Writes
-``benchmarks/results.json`` and ``benchmarks/RESULTS.md`` (see benchmarks/README.md).
+peers alternate run by run, and every ratio is taken between the runs of one round. The full
+set writes ``benchmarks/results.json`` and ``benchmarks/RESULTS.md``; the quick set writes
+``results-quick.json`` and ``RESULTS-quick.md`` and compares its figures with the full run's
+(see benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -649,6 +651,64 @@ def git_state() -> dict[str, str]:
 
 
 # -- targets and reports ------------------------------------------------------------------
+# Where each kind of run writes: the quick set never overwrites the full run's figures, which
+# are the reference it is compared with (see ``compared_with_full``).
+RESULT_FILES = {
+    "full": ("results.json", "RESULTS.md"),
+    "quick": ("results-quick.json", "RESULTS-quick.md"),
+    "custom": ("results-custom.json", "RESULTS-custom.md"),
+}
+# How much worse than the full run a quick run's figure may be and still count as the same.
+WITHIN = 0.10
+
+
+def compared_with_full(results: dict[str, Any], full: dict[str, Any]) -> list[dict[str, Any]]:
+    """The quick run's build ratio and rebuild times at N = 1,000 beside the full run's
+    (lower is better for each): whether each is within WITHIN of it."""
+    key = str(FOCUS_N)
+    pairs = [
+        (
+            "Build at N = 1,000, ours / plain Pelican",
+            results["build_ratio_vs_plain_pelican"].get(key),
+            full.get("build_ratio_vs_plain_pelican", {}).get(key),
+            "",
+        ),
+        (
+            "Build at N = 1,000, user CPU time, ours / plain Pelican",
+            results.get("build_user_ratio_vs_plain_pelican", {}).get(key),
+            full.get("build_user_ratio_vs_plain_pelican", {}).get(key),
+            "",
+        ),
+        (
+            "Rebuild after one edit, from save to reload",
+            results.get("incremental_s"),
+            full.get("incremental_s"),
+            " s",
+        ),
+        (
+            "Rebuild after one edit, the rebuild alone",
+            results.get("incremental_rebuild_s"),
+            full.get("incremental_rebuild_s"),
+            " s",
+        ),
+    ]
+    rows = []
+    for figure, quick, reference, unit in pairs:
+        if not quick or not reference:
+            continue
+        change = quick["median"] / reference["median"] - 1
+        rows.append(
+            {
+                "figure": figure,
+                "quick": f"{quick['median']:.2f}{unit}",
+                "full": f"{reference['median']:.2f}{unit}",
+                "change": f"{change:+.0%}",
+                "within": change <= WITHIN,
+            }
+        )
+    return rows
+
+
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Every target of the issue, with the figure measured and whether it is met."""
     rows: list[dict[str, Any]] = []
@@ -776,6 +836,23 @@ def markdown_report(results: dict[str, Any], notes: str) -> str:
         mark = {True: "met", False: "**missed**", None: "not run"}[row["met"]]
         w(f"| {row['target']} | {row['measured']} | {mark} |")
     w("")
+    comparison = results.get("compared_with_full")
+    if comparison:
+        reference = results.get("full_run", {})
+        w(
+            f"## Compared with the full run ({reference.get('started_at', '?')}, commit "
+            f"{reference.get('commit', '?')})\n"
+        )
+        w(
+            f"Each figure of this run beside the same figure in [RESULTS.md](RESULTS.md); lower "
+            f'is better, and "within" means at most {WITHIN:.0%} above it.\n'
+        )
+        w("| figure | this run | full run | change | within |")
+        w("| --- | --- | --- | --- | --- |")
+        for row in comparison:
+            mark = "yes" if row["within"] else "**no**"
+            w(f"| {row['figure']} | {row['quick']} | {row['full']} | {row['change']} | {mark} |")
+        w("")
     if notes.strip():
         w(notes.strip() + "\n")
     w("## 1 and 2. Full builds, ours against the peers\n")
@@ -1007,11 +1084,11 @@ def main(argv: list[str] | None = None) -> int:
         "--report-only",
         action="store_true",
         help="rewrite RESULTS.md (and the targets in results.json) from results.json and "
-        "NOTES.md, measuring nothing",
+        "NOTES.md, measuring nothing; with --quick, RESULTS-quick.md from results-quick.json",
     )
     args = parser.parse_args(argv)
     if args.report_only:
-        results_file = args.results_dir / "results.json"
+        results_file = args.results_dir / RESULT_FILES["quick" if args.quick else "full"][0]
         results = json.loads(results_file.read_text("utf-8"))
         results["targets"] = targets(results)  # derived from the figures: recomputed
         results_file.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
@@ -1067,16 +1144,25 @@ def main(argv: list[str] | None = None) -> int:
     results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["duration_s"] = round(time.perf_counter() - started, 1)
     results["targets"] = targets(results)
+    full_file = args.results_dir / RESULT_FILES["full"][0]
+    if mode == "quick" and full_file.exists():
+        full = json.loads(full_file.read_text("utf-8"))
+        results["full_run"] = {"started_at": full["started_at"], "commit": full["git"]["commit"]}
+        results["compared_with_full"] = compared_with_full(results, full)
     args.results_dir.mkdir(parents=True, exist_ok=True)
-    (args.results_dir / "results.json").write_text(
+    json_name, report_name = RESULT_FILES[mode]
+    (args.results_dir / json_name).write_text(
         json.dumps(results, indent=1) + "\n", encoding="utf-8"
     )
     write_report(results, args.results_dir)
-    log(f"bench: wrote {relative(args.results_dir / 'results.json')} and RESULTS.md")
+    log(f"bench: wrote {relative(args.results_dir / json_name)} and {report_name}")
     remove_generated(runner.work)  # now, not at the start of the next run (see builds)
     for row in results["targets"]:
         mark = {True: "met", False: "MISSED", None: "not run"}[row["met"]]
         log(f"  {mark:8} {row['target']}: {row['measured']}")
+    for row in results.get("compared_with_full", []):
+        mark = "within" if row["within"] else "OUTSIDE"
+        log(f"  {mark:8} {row['figure']}: {row['quick']} against {row['full']} ({row['change']})")
     return 0
 
 
@@ -1125,10 +1211,12 @@ def remove_generated(work: Path) -> bool:
 
 
 def write_report(results: dict[str, Any], folder: Path) -> None:
-    """RESULTS.md from the results and the hand-written NOTES.md."""
+    """RESULTS.md (RESULTS-quick.md, RESULTS-custom.md: see RESULT_FILES) from the results
+    and the hand-written NOTES.md."""
     notes_file = BENCH / "NOTES.md"
     notes = notes_file.read_text("utf-8") if notes_file.exists() else ""
-    (folder / "RESULTS.md").write_text(markdown_report(results, notes), encoding="utf-8")
+    report = folder / RESULT_FILES[results["mode"]][1]
+    report.write_text(markdown_report(results, notes), encoding="utf-8")
 
 
 def measure_all(

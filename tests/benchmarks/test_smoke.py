@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import generate
+from benchmarks import generate, run
 from tests.trees import tree_digest
 from tools.build import PROJECT_ROOT
 
@@ -86,8 +86,9 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     command += ["--work", str(folder / "work"), "--results-dir", str(folder)]
     done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert (folder / "RESULTS.md").is_file()
-    return json.loads((folder / "results.json").read_text("utf-8"))
+    assert (folder / "RESULTS-custom.md").is_file()  # a custom run: the full run's files stay
+    assert not (folder / "RESULTS.md").exists()
+    return json.loads((folder / "results-custom.json").read_text("utf-8"))
 
 
 def test_tiny_run_writes_every_key(tiny_run: dict) -> None:
@@ -116,3 +117,36 @@ def test_tiny_run_both_link_checkers_find_the_seeded_breaks(tiny_run: dict) -> N
     files_only = {tuple(item) for item in link["seeded"] if "#" not in item[1]}
     assert files_only <= theirs <= {tuple(item) for item in link["seeded"]}
     assert link["same_findings"] is (theirs == {tuple(item) for item in link["seeded"]})
+
+
+def _figure(median: float) -> dict[str, float]:
+    return {"median": median, "min": median, "max": median}
+
+
+def test_a_quick_run_is_compared_with_the_full_runs_figures() -> None:
+    full = {
+        "build_ratio_vs_plain_pelican": {"1000": _figure(0.63)},
+        "incremental_s": _figure(1.23),
+        "incremental_rebuild_s": _figure(1.18),
+    }
+    quick = {
+        "build_ratio_vs_plain_pelican": {"1000": _figure(0.70)},  # 11 % above: outside
+        "build_user_ratio_vs_plain_pelican": {"1000": _figure(0.6)},  # not in the full run
+        "incremental_s": _figure(1.30),  # 6 % above: within
+        "incremental_rebuild_s": _figure(0.90),  # faster: within
+    }
+    rows = {row["figure"]: row for row in run.compared_with_full(quick, full)}
+    assert set(rows) == {
+        "Build at N = 1,000, ours / plain Pelican",
+        "Rebuild after one edit, from save to reload",
+        "Rebuild after one edit, the rebuild alone",
+    }
+    ratio = rows["Build at N = 1,000, ours / plain Pelican"]
+    assert (ratio["quick"], ratio["full"], ratio["change"], ratio["within"]) == (
+        "0.70",
+        "0.63",
+        "+11%",
+        False,
+    )
+    assert rows["Rebuild after one edit, from save to reload"]["within"] is True
+    assert rows["Rebuild after one edit, the rebuild alone"]["change"] == "-24%"
