@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.problems import messages
 from tests.trees import tree_digest
-from tools.build import BuildError, build_site, source_map_path
+from tools.build import PROJECT_ROOT, BuildError, build_site, source_map_path
 
 
 def test_failed_build_leaves_previous_output_untouched(build, content_copy: Path) -> None:
@@ -81,3 +82,20 @@ def test_build_works_in_a_plain_process_like_make_build(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "out" / "programs" / "index.html").is_file()
+
+
+def test_kept_templates_never_outlive_an_edit(build, tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(PROJECT_ROOT / "theme", theme)
+    cache = tmp_path / "templates-cache"
+    settings = {"THEME": str(theme), "SITE_TEMPLATE_CACHE": str(cache)}
+    first = build(output=tmp_path / "first", **settings)
+    assert any(cache.iterdir())  # the compiled templates are kept
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text("utf-8").replace("</body>", "<!-- edited --></body>"))
+    second = build(output=tmp_path / "second", **settings)
+    page = "sessions/index.html"
+    assert "<!-- edited -->" not in (first / page).read_text("utf-8")
+    assert "<!-- edited -->" in (second / page).read_text("utf-8")
+    third = build(output=tmp_path / "third", **{**settings, "SITE_TEMPLATE_CACHE": ""})
+    assert tree_digest(third) == tree_digest(second)  # kept or compiled afresh: same bytes

@@ -171,6 +171,17 @@ class IcalCache:
             done = self._done[key] = self.cache.value(key, make)
         return done
 
+    def plans(
+        self, tzids: tuple[str, ...], first: datetime, last: datetime
+    ) -> tuple[ZonePlan, ...]:
+        """The VTIMEZONE plans of a file spanning ``first`` to ``last``. Heads are keyed by
+        these plans, not by the span, so that the one-session files of sessions between the
+        same two clock changes share theirs; the plans of a span may be kept between builds."""
+        return self.cache.value(
+            ("zones", tzids, first, last),
+            lambda: tuple(zone_plan(tzid, first, last, self.zones) for tzid in tzids),
+        )
+
     def event_bytes(self, info: EventInfo) -> bytes:
         """The VEVENT of one session, serialised."""
         return self.get(("vevent", info), lambda: lines_bytes(event_lines(info)))
@@ -253,9 +264,7 @@ def calendar_bytes(
     if ordered:
         first = min(_utc(e.session.start) for e in ordered)
         last = max(_utc(e.session.end) for e in ordered)
-        tzids = sorted({e.session.timezone for e in ordered})
-        # Keyed by the plans, not the span: the one-session files of sessions between the
-        # same two clock changes share their head.
-        zones = tuple(zone_plan(tzid, first, last, cache.zones) for tzid in tzids)
+        tzids = tuple(sorted({e.session.timezone for e in ordered}))
+        zones = cache.plans(tzids, first, last)
     head = cache.get(("head", prodid, info, zones), lambda: _head(prodid, info, zones))
     return head + b"".join(cache.event_bytes(event) for event in ordered) + _END

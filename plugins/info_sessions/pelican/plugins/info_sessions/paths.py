@@ -84,19 +84,20 @@ def confined_path(content: str, path: str, *, max_bytes: int | None) -> str:
     if not is_within(real, root):
         raise ContentPathError(_outside_reason(path, root), FIX_LINK)
     try:
-        mode = os.stat(real).st_mode
+        status = os.stat(real)
     except FileNotFoundError as error:
         if os.path.islink(path):
             raise ContentPathError("is a symbolic link that leads nowhere", FIX_LINK) from error
         raise ContentPathError("not found", "check the name") from error
     except OSError as error:  # a loop of links, a folder without permission...
         raise ContentPathError("cannot be opened", FIX_LINK) from error
+    mode = status.st_mode
     if stat.S_ISDIR(mode):
         raise ContentPathError("is a folder, not a file", "name a file")
     kind = special_kind(mode)
     if kind:
         raise ContentPathError(f"is {kind}, not an ordinary file", FIX_SPECIAL)
-    too_large = size_problem(os.stat(real).st_size, max_bytes)
+    too_large = size_problem(status.st_size, max_bytes)
     if too_large is not None:
         raise too_large
     return real
