@@ -12,9 +12,8 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
-from pelican.plugins.info_sessions.simplehtml import Tag, simple_pieces
+from pelican.plugins.info_sessions.simplehtml import Reader
 
 from safe_markdown.urls import HttpAllowed, url_problem
 
@@ -70,21 +69,15 @@ def _raw_values(start_tag: str) -> dict[str, str]:
     return values
 
 
-class _Checker(HTMLParser):
+class _Checker(Reader):
     """Collects a Finding for every element, attribute and URL that is not allowed."""
 
     def __init__(self, http_allowed: HttpAllowed | None) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.http_allowed = http_allowed
         self.findings: list[Finding] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Check one start tag as html.parser read it."""
-        self.check(tag, attrs, self.get_starttag_text() or "")
-
-    handle_startendtag = handle_starttag
-
-    def check(self, tag: str, attrs: list[tuple[str, str | None]], written: str) -> None:
+    def start(self, tag: str, attrs: list[tuple[str, str | None]], written: str) -> None:
         """Check a start tag: its name, its attributes (values decoded) and ``written``, the
         tag as it stands in the HTML."""
         raw = _raw_values(written)
@@ -127,22 +120,14 @@ def html_findings(markup: str, http_allowed: HttpAllowed | None = None) -> list[
     own simple output is read by simplehtml (the same tags and attributes html.parser
     reads, faster); anything else by html.parser."""
     checker = _Checker(http_allowed)
-    pieces = simple_pieces(markup)
-    if pieces is None:
-        checker.feed(markup)
-        checker.close()
-        return checker.findings
-    for piece in pieces:
-        if isinstance(piece, Tag) and not piece.end:
-            checker.check(piece.name, piece.attrs, piece.written)
+    checker.read(markup)
     return checker.findings
 
 
 def parsed_findings(markup: str, http_allowed: HttpAllowed | None = None) -> list[Finding]:
     """``html_findings`` read by html.parser alone, the reading the fast one must match."""
     checker = _Checker(http_allowed)
-    checker.feed(markup)
-    checker.close()
+    checker.read(markup, parser_only=True)
     return checker.findings
 
 

@@ -5,8 +5,8 @@ read twice: for its plain text and (on our site) for the safety check. Markdown'
 output is far simpler: text without ``<``, and start and end tags whose attributes are
 quoted and separated by single spaces. Such HTML is read here with regular expressions into
 the same tags, attributes and text; anything else (a comment, a script element, an unquoted
-attribute, a stray ``<``) gives None, and the caller reads it with html.parser. Tests check
-that both readings agree on any input.
+attribute, a stray ``<``) is read by html.parser. ``Reader`` gives its subclasses either
+reading through the same three methods. Tests check that both readings agree on any input.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 # One attribute, after a single space, as Markdown writes it.
 _ATTRIBUTE = r""" [a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=(?:"[^"]*"|'[^']*'))?"""
@@ -71,3 +72,56 @@ def _attributes(written: str) -> list[tuple[str, str | None]]:
         value = double if double is not None else single
         found.append((name.lower(), html.unescape(value) if value else value))
     return found
+
+
+class Reader(HTMLParser):
+    """A reader of HTML for subclasses that handle start tags (with the tag as written),
+    end tags and text. ``read`` takes simple HTML through ``simple_pieces`` and anything
+    else through html.parser itself; either way the same calls are made."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+
+    def start(self, tag: str, attrs: list[tuple[str, str | None]], written: str) -> None:
+        """A start tag: name and attributes as html.parser gives them, and the tag as written."""
+
+    def end(self, tag: str) -> None:
+        """An end tag (also after a start tag written as ``<name ... />``)."""
+
+    def text(self, data: str) -> None:
+        """Text between tags, character references decoded."""
+
+    def read(self, markup: str, *, parser_only: bool = False) -> None:
+        """Make the calls for ``markup``; ``parser_only`` reads it with html.parser even when
+        it is simple (the reading the fast one is tested against)."""
+        pieces = None if parser_only else simple_pieces(markup)
+        if pieces is None:
+            self.feed(markup)
+            self.close()
+            return
+        for piece in pieces:
+            if isinstance(piece, str):
+                self.text(piece)
+            elif piece.end:
+                self.end(piece.name)
+            else:
+                self.start(piece.name, piece.attrs, piece.written)
+                if piece.closed:
+                    self.end(piece.name)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """html.parser's start tag, passed on with the tag as written."""
+        self.start(tag, attrs, self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """html.parser's ``<name ... />``: a start tag, then its end."""
+        self.handle_starttag(tag, attrs)
+        self.end(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        """html.parser's end tag, passed on."""
+        self.end(tag)
+
+    def handle_data(self, data: str) -> None:
+        """html.parser's text, passed on."""
+        self.text(data)
