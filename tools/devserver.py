@@ -327,10 +327,12 @@ class Rebuilder:
                 print(f"  {problem}")
             return False
         took = time.perf_counter() - started
-        pages = self.kept.sessions.last_pages
-        written, rendered = (pages.written, pages.rendered) if pages else (0, 0)
-        shown = f"; session pages: {rendered} rendered, {written - rendered} unchanged"
-        print(f"serve: rebuilt in {took:.2f} s{shown if written else ''}")
+        shown = "".join(
+            f"; {group}: {count.rendered} rendered, {count.written - count.rendered} unchanged"
+            for group, count in self.kept.sessions.page_counts.items()
+            if count.written
+        )
+        print(f"serve: rebuilt in {took:.2f} s{shown}")
         for notice in notices:  # what the build did on its own; it does not fail it
             print(f"  notice: {notice}")
         return True

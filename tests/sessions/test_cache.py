@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from jinja2 import DictLoader, Environment, FileSystemLoader
 from pelican.plugins.info_sessions.cache import (
+    content_digest,
     page_inputs,
     reads_other_sessions,
     template_family,
@@ -97,7 +98,8 @@ def test_page_inputs_change_with_templates_and_other_content(tmp_path: Path) -> 
     (content / "programs" / "p.md").write_text("p")
 
     def inputs() -> str | None:
-        return page_inputs(env, "session", str(content), str(content / "sessions"))
+        digest = content_digest(str(content), str(content / "sessions"))
+        return page_inputs(env, "session", digest)
 
     first = inputs()
     assert first is not None
@@ -113,13 +115,12 @@ def test_page_inputs_change_with_templates_and_other_content(tmp_path: Path) -> 
 def test_page_inputs_never_open_a_fifo_or_follow_a_link_out_of_content(tmp_path: Path) -> None:
     """A FIFO would block the dev server for ever; a link out of content/ would be read.
     Either turns page reuse off (the build refuses the file itself)."""
-    env = Environment(loader=DictLoader({"session": "{{ item.title }}"}))
     content = tmp_path / "content"
     (content / "sessions").mkdir(parents=True)
     (content / "pages").mkdir()
     (tmp_path / "secret.txt").write_text("outside")
     (content / "pages" / "leak.txt").symlink_to(tmp_path / "secret.txt")
-    assert page_inputs(env, "session", str(content), str(content / "sessions")) is None
+    assert content_digest(str(content), str(content / "sessions")) is None
     (content / "pages" / "leak.txt").unlink()
     os.mkfifo(content / "pages" / "pipe.txt")
-    assert page_inputs(env, "session", str(content), str(content / "sessions")) is None
+    assert content_digest(str(content), str(content / "sessions")) is None

@@ -3,6 +3,7 @@ always what a fresh build of the same tree writes."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -220,3 +221,75 @@ def test_a_session_template_that_reads_other_sessions_renders_every_page(
     count = len(session_files(site["content"] / "sessions"))  # a series' dates each
     assert f"session pages: {count} rendered, 0 unchanged" in capsys.readouterr().out
     assert tree_digest(site["output"]) == _fresh(site, tmp_path, "fresh")
+
+
+def _calendar_pages(out: str) -> tuple[int, int]:
+    """(rendered, unchanged) calendar pages (lists, past, months...) of the last rebuild."""
+    found = re.findall(r"calendar pages: (\d+) rendered, (\d+) unchanged", out)
+    assert found, out
+    rendered, unchanged = found[-1]
+    return int(rendered), int(unchanged)
+
+
+def test_calendar_pages_are_rendered_again_only_when_what_they_show_changes(
+    site: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
+) -> None:
+    rebuild = Rebuilder(site["output"], PROJECT_ROOT / "pelicanconf.py", _overrides(site))
+    request.addfinalizer(rebuild.close)
+    assert rebuild()
+    rendered, unchanged = _calendar_pages(capsys.readouterr().out)
+    assert unchanged == 0
+    total = rendered
+
+    # Nothing changed: only pages whose templates read every session (the subscribe page's
+    # feeds) are rendered again.
+    assert rebuild()
+    always, unchanged = _calendar_pages(capsys.readouterr().out)
+    assert always + unchanged == total
+    assert always < 3
+
+    # One session edited: the lists and months that hold it, not the others.
+    listed = (site["output"] / "sessions" / "index.html").read_text("utf-8")
+    sessions = sorted((site["content"] / "sessions").glob("*.md"))
+    edited = next(s for s in sessions if f"/sessions/{s.stem}/" in listed)
+    _set_field(edited, "Title", "Sample: a retitled session")
+    assert rebuild()
+    rendered, unchanged = _calendar_pages(capsys.readouterr().out)
+    assert always < rendered < total / 2
+    assert "Sample: a retitled session" in (site["output"] / "sessions" / "index.html").read_text(
+        "utf-8"
+    )
+    assert tree_digest(site["output"]) == _fresh(site, tmp_path, "fresh-1")
+
+    # A list template edited: every list page is rendered with it.
+    template = site["theme"] / "templates" / "sessions" / "list.html"
+    template.write_text(
+        template.read_text("utf-8").replace(
+            "<h1>{{ page_title }}</h1>", "<h1>{{ page_title }}!</h1>"
+        )
+    )
+    assert rebuild()
+    assert tree_digest(site["output"]) == _fresh(site, tmp_path, "fresh-2")
+    for listing in ("sessions/index.html", "sessions/online/index.html"):
+        assert "!</h1>" in (site["output"] / listing).read_text("utf-8")
+
+    # A month template that reads every session: its pages are rendered every time, so a
+    # session gone changes every one of them.
+    month = site["theme"] / "templates" / "sessions" / "month.html"
+    month.write_text(
+        month.read_text("utf-8").replace(
+            "<h1>Info sessions: {{ grid.label }}</h1>",
+            "<h1>Info sessions: {{ grid.label }}</h1><p>{{ info_sessions.upcoming | length }}</p>",
+        )
+    )
+    assert rebuild()
+    capsys.readouterr()
+    edited.unlink()
+    assert rebuild()
+    rendered, _ = _calendar_pages(capsys.readouterr().out)
+    months = len(list((site["output"] / "sessions" / "calendar").rglob("index.html")))
+    assert rendered >= months > 1
+    assert tree_digest(site["output"]) == _fresh(site, tmp_path, "fresh-3")

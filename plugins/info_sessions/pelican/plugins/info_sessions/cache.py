@@ -7,8 +7,9 @@ builds (``RebuildCache.installed``, through the plugin's ``get_cache`` signal), 
 - each session file as checked, while its bytes are the same;
 - values derived from sessions (plain text, JSON-LD, calendar links, serialised events),
   all pure functions of their keys;
-- each session page's HTML, while its session and everything else the page is made from
-  are the same (``page_inputs``).
+- each page the generator writes (session, list, past, month and series pages), while
+  what it is given to show and everything else it is made from are the same
+  (``page_inputs``); a page whose templates read other sessions is always rendered.
 
 It forgets everything when the settings change (``start``). What is kept is only ever used
 if it is exactly what the build would make again: `make serve` writes, byte for byte, what
@@ -22,7 +23,7 @@ import hashlib
 import os
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateNotFound, meta, nodes
@@ -69,22 +70,34 @@ class BuildCache:
         """``compute()``, a pure function of ``key``."""
         return compute()
 
-    def pages(self, env: Environment, template: str, content: str, sessions: str) -> PageStore:
-        """Where session pages rendered with ``template`` may be kept; a plain build keeps
-        none. ``content`` is the content folder and ``sessions`` the session files' folder."""
+    def pages(
+        self, env: Environment, template: str, content: str, sessions: str, group: str
+    ) -> PageStore:
+        """Where pages rendered with ``template`` may be kept; a plain build keeps none.
+        ``content`` is the content folder, ``sessions`` the session files' folder and
+        ``group`` what the pages are called where their counts are shown."""
         return PageStore(None, {}, {})
 
 
 @dataclass
-class PageStore:
-    """Session pages of one build: ``get`` gives a page kept from the last build, ``keep``
-    keeps one rendered now. ``inputs`` None: no page may be reused (or kept)."""
+class PageCount:
+    """How many pages of one group a build wrote, and how many of those it rendered (the
+    others were kept from the build before)."""
 
-    inputs: str | None  # digest of what pages are made from besides their own session
+    written: int = 0
+    rendered: int = 0
+
+
+@dataclass
+class PageStore:
+    """Pages of one template in one build: ``get`` gives a page kept from the last build,
+    ``keep`` keeps one rendered now. A page's key is what it is given to show; ``inputs``
+    None: no page may be reused (or kept)."""
+
+    inputs: str | None  # digest of what pages are made from besides what they are given
     last: dict[Hashable, str]
     now: dict[Hashable, str]
-    written: int = 0  # session pages written in this build
-    rendered: int = 0  # of those, the ones rendered (the others came from the last build)
+    count: PageCount = field(default_factory=PageCount)
 
     @property
     def reusing(self) -> bool:
@@ -102,7 +115,6 @@ class PageStore:
 
     def keep(self, key: Hashable, html: str) -> None:
         """Keep the page just rendered for ``key``."""
-        self.rendered += 1
         if self.inputs is not None:
             self.now[(self.inputs, key)] = html
 
@@ -113,7 +125,9 @@ class RebuildCache(BuildCache):
     def __init__(self) -> None:
         """An empty cache; ``installed`` hands it to the builds that run inside it."""
         self._settings: dict[str, Any] | None = None
-        self.last_pages: PageStore | None = None  # the session pages of the last build
+        self.page_counts: dict[str, PageCount] = {}  # of the last build, by group
+        self._stores: dict[str, PageStore] = {}  # of this build, by template
+        self._content: dict[tuple[str, str], str | None] = {}  # content_digest, this build
         self._forget()
 
     def _forget(self) -> None:
@@ -141,6 +155,8 @@ class RebuildCache(BuildCache):
             self._settings = copy.deepcopy(dict(settings))
         self._values_last, self._values_now = self._values_now, {}
         self._pages_last, self._pages_now = self._pages_now, {}
+        self.page_counts, self._stores = {}, {}
+        self._content: dict[tuple[str, str], str | None] = {}
 
     def checked(self, path: str, data: bytes, check: Callable[[], Checked]) -> Checked:
         """The file's result from an earlier build while its bytes are the same."""
@@ -165,12 +181,21 @@ class RebuildCache(BuildCache):
             self._values_now[key] = found
         return found
 
-    def pages(self, env: Environment, template: str, content: str, sessions: str) -> PageStore:
-        """Pages keyed by what they are made from besides their session, when their
+    def pages(
+        self, env: Environment, template: str, content: str, sessions: str, group: str
+    ) -> PageStore:
+        """Pages keyed by what they are made from besides what they are given, when their
         templates read no other session (else none is reused)."""
-        inputs = page_inputs(env, template, content, sessions, self._templates)
-        self.last_pages = PageStore(inputs, self._pages_last, self._pages_now)
-        return self.last_pages
+        store = self._stores.get(template)
+        if store is None:
+            folders = (content, sessions)
+            if folders not in self._content:  # once a build: the files are the same for all
+                self._content[folders] = content_digest(content, sessions)
+            inputs = page_inputs(env, template, self._content[folders], self._templates)
+            count = self.page_counts.setdefault(group, PageCount())
+            store = PageStore(inputs, self._pages_last, self._pages_now, count)
+            self._stores[template] = store
+        return store
 
 
 def build_cache(generator: object) -> BuildCache:
@@ -257,28 +282,35 @@ def _content_files(root: str, skip: str) -> Iterator[str]:
             yield os.path.join(folder, name)
 
 
-def page_inputs(
-    env: Environment,
-    template: str,
-    content: str,
-    sessions: str,
-    known: dict[str, TemplateReads] | None = None,
-) -> str | None:
-    """A digest of what a session page is made from besides its own session and the
-    settings (a settings change empties the cache): its templates and every content file
-    outside the sessions folder, each read with the confined read. None when its templates
-    read other sessions, or a content file may not be read (the build reports it)."""
-    family = template_family(env, template, known)
-    if family is None:
-        return None
+def content_digest(content: str, sessions: str) -> str | None:
+    """A digest of every content file outside the sessions folder, each read with the
+    confined read; None when one may not be read (the build reports it)."""
     digest = hashlib.sha256()
-    for name in sorted(family):
-        digest.update(f"template {name}\0{family[name]}\0".encode())
+    folders: dict[str, str] = {}
     for path in _content_files(content, os.path.normpath(sessions)):
         try:
-            data = read_content_bytes(content, path, max_bytes=None)
+            data = read_content_bytes(content, path, max_bytes=None, folders=folders)
         except ContentPathError:
             return None
         digest.update(f"\0file {os.path.relpath(path, content)}\0".encode())
         digest.update(data)
+    return digest.hexdigest()
+
+
+def page_inputs(
+    env: Environment,
+    template: str,
+    content: str | None,
+    known: dict[str, TemplateReads] | None = None,
+) -> str | None:
+    """A digest of what a page is made from besides what it is given to show and the
+    settings (a settings change empties the cache): its templates, and ``content``, the
+    ``content_digest`` of every content file outside the sessions folder. None when its
+    templates read other sessions, or ``content`` is None."""
+    family = template_family(env, template, known)
+    if family is None or content is None:
+        return None
+    digest = hashlib.sha256(f"content {content}\0".encode())
+    for name in sorted(family):
+        digest.update(f"template {name}\0{family[name]}\0".encode())
     return digest.hexdigest()

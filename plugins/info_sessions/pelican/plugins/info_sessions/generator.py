@@ -114,12 +114,15 @@ class SessionsGenerator(Generator):
             return
         reader = SessionReader(self.settings)
         first_of_name: dict[str, str] = {}
+        folders: dict[str, str] = {}  # real paths, resolved once in this pass
         relatives = sorted(self.get_files(self.config.path, extensions=("md",)))
         for relative in relatives:
             source = os.path.join(self.path, relative)
             display = shown_path(self.path, source)
             try:
-                data = read_content_bytes(self.path, source, max_bytes=self.config.max_file_bytes)
+                data = read_content_bytes(
+                    self.path, source, max_bytes=self.config.max_file_bytes, folders=folders
+                )
             except ContentPathError as error:
                 name = os.path.basename(source)
                 self.checked[display] = Checked(
@@ -394,25 +397,23 @@ class SessionsGenerator(Generator):
         if self.shared is None:  # no sessions finalized (the plugin's hook did not run)
             return
         config = self.config
-        list_template = self.get_template("sessions/list")
         for listing in self.shared.listings:
-            writer.write_file(save_as(listing.url), list_template, self.context, listing=listing)
-        writer.write_file(
+            self._write_page(writer, "sessions/list", save_as(listing.url), listing=listing)
+        self._write_page(
+            writer,
+            "sessions/past",
             save_as(config.past_url),
-            self.get_template("sessions/past"),
-            self.context,
             groups=group_by_month(self.shared.past),
         )
-        month_template = self.get_template("sessions/month")
         for page in self.months:
-            writer.write_file(
-                save_as(page.url), month_template, self.context, month=page, page_url=page.url
+            self._write_page(
+                writer, "sessions/month", save_as(page.url), month=page, page_url=page.url
             )
         # The calendar's front page shows this month again, under its own title.
-        writer.write_file(
+        self._write_page(
+            writer,
+            "sessions/month",
             save_as(config.calendar_url),
-            month_template,
-            self.context,
             month=this_month(self.months, config.today),
             page_url=config.calendar_url,
             calendar_front=True,
@@ -420,41 +421,49 @@ class SessionsGenerator(Generator):
         ical = self.ical
         self._write_session_pages(writer, ical)
         self._write_series_pages(writer, ical)
-        writer.write_file(
-            save_as(config.subscribe_url), self.get_template("sessions/subscribe"), self.context
-        )
+        self._write_page(writer, "sessions/subscribe", save_as(config.subscribe_url))
         for feed in self.shared.feeds:
             self._write_bytes(feed.path, self._feed_bytes(feed, feed.sessions))
 
+    def _write_page(
+        self, writer: Any, name: str, page: str, group: str = "calendar pages", **values: Any
+    ) -> None:
+        """Write ``page`` with template ``name`` given ``values``. A page `make serve` kept
+        from the last build, given the same values and made from the same inputs
+        (``cache.page_inputs``), is written as it was rendered then."""
+        template = self.get_template(name)
+        pages = self.cache.pages(
+            self.env, template.name, self.path, os.path.join(self.path, self.config.path), group
+        )
+        key: tuple[tuple[str, Any], ...] | None = tuple(sorted(values.items()))
+        try:
+            kept = pages.get(key) if pages.reusing else None
+        except TypeError:  # a value that cannot be a key (unhashable): always rendered
+            key, kept = None, None
+        if kept is None:
+            writer.write_file(page, template, self.context, **values)
+            pages.count.rendered += 1
+            if pages.reusing and key is not None:
+                with open(os.path.join(self.output_path, page), encoding="utf-8") as html:
+                    pages.keep(key, html.read())
+        else:
+            writer.write_file(page, KEPT_PAGE, self.context, kept_page=Markup(kept))
+        pages.count.written += 1
+
     def _write_series_pages(self, writer: Any, ical: IcalCache) -> None:
         """Each series' page, listing its dates, and its .ics holding every one of them."""
-        template = self.get_template("sessions/series")
         for view in self.series_views:
-            writer.write_file(view.series.save_as, template, self.context, series=view)
+            self._write_page(writer, "sessions/series", view.series.save_as, series=view)
             events = [self._event(item) for item in view.every]
             data = calendar_bytes(events, prodid=self.config.prodid, info=None, cache=ical)
             self._write_bytes(view.series.feed_path, data)
 
     def _write_session_pages(self, writer: Any, ical: IcalCache) -> None:
-        """Each session's page and its own .ics. A page `make serve` kept from the last
-        build, with the same inputs, is written as it was rendered then."""
-        template = self.get_template("sessions/session")
-        pages = self.cache.pages(
-            self.env, template.name, self.path, os.path.join(self.path, self.config.path)
-        )
+        """Each session's page and its own .ics."""
         for view in self.views:
-            page = view.session.save_as
-            kept = pages.get(view)
-            if kept is None:
-                writer.write_file(page, template, self.context, item=view)
-                if pages.reusing:
-                    with open(os.path.join(self.output_path, page), encoding="utf-8") as html:
-                        pages.keep(view, html.read())
-                else:
-                    pages.rendered += 1
-            else:
-                writer.write_file(page, KEPT_PAGE, self.context, kept_page=Markup(kept))
-            pages.written += 1
+            self._write_page(
+                writer, "sessions/session", view.session.save_as, "session pages", item=view
+            )
             event = calendar_bytes(
                 [self._event(view)], prodid=self.config.prodid, info=None, cache=ical
             )

@@ -75,22 +75,58 @@ def size_problem(size: int, max_bytes: int | None) -> ContentPathError | None:
     )
 
 
-def confined_path(content: str, path: str, *, max_bytes: int | None) -> str:
-    """The real path of ``path`` when it is a regular file inside the ``content`` folder,
-    of at most ``max_bytes`` bytes (None: any size, for static files that are only copied);
-    otherwise raise :class:`ContentPathError` (nothing is opened)."""
-    root = os.path.realpath(content)
-    real = os.path.realpath(path)
-    if not is_within(real, root):
-        raise ContentPathError(_outside_reason(path, root), FIX_LINK)
+def _real_folder(folder: str, folders: dict[str, str] | None) -> str:
+    """``os.path.realpath(folder)``, kept in ``folders`` when it is given."""
+    if folders is None:
+        return os.path.realpath(folder)
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = os.path.realpath(folder)
+    return real
+
+
+def _status(real: str, path: str) -> os.stat_result:
+    """The status of ``real``, the real path of ``path``, or why it cannot be read."""
     try:
-        status = os.stat(real)
+        return os.stat(real)
     except FileNotFoundError as error:
         if os.path.islink(path):
             raise ContentPathError("is a symbolic link that leads nowhere", FIX_LINK) from error
         raise ContentPathError("not found", "check the name") from error
     except OSError as error:  # a loop of links, a folder without permission...
         raise ContentPathError("cannot be opened", FIX_LINK) from error
+
+
+def _real_path(path: str, folders: dict[str, str] | None) -> tuple[str, os.stat_result | None]:
+    """``os.path.realpath(path)``, and the file's status when it was read on the way.
+    ``folders`` (real paths of folders, by path) spares resolving the same folder again:
+    the file itself is then looked at once, and resolved in full only when it is a link."""
+    if folders is None:
+        return os.path.realpath(path), None
+    folder, name = os.path.split(path)
+    real_folder = _real_folder(folder, folders)
+    try:
+        status = os.lstat(path)
+    except OSError:  # the full resolution below says what is wrong
+        return os.path.realpath(path), None
+    if stat.S_ISLNK(status.st_mode) or name in ("", ".", ".."):
+        return os.path.realpath(path), None
+    return os.path.join(real_folder, name), status
+
+
+def confined_path(
+    content: str, path: str, *, max_bytes: int | None, folders: dict[str, str] | None = None
+) -> str:
+    """The real path of ``path`` when it is a regular file inside the ``content`` folder,
+    of at most ``max_bytes`` bytes (None: any size, for static files that are only copied);
+    otherwise raise :class:`ContentPathError` (nothing is opened). ``folders``: a dict the
+    caller keeps for one pass over many files, so that each folder is resolved once."""
+    root = _real_folder(content, folders)
+    real, status = _real_path(path, folders)
+    if not is_within(real, root):
+        raise ContentPathError(_outside_reason(path, root), FIX_LINK)
+    if status is None:
+        status = _status(real, path)
     mode = status.st_mode
     if stat.S_ISDIR(mode):
         raise ContentPathError("is a folder, not a file", "name a file")
@@ -103,11 +139,13 @@ def confined_path(content: str, path: str, *, max_bytes: int | None) -> str:
     return real
 
 
-def read_content_bytes(content: str, path: str, *, max_bytes: int | None) -> bytes:
+def read_content_bytes(
+    content: str, path: str, *, max_bytes: int | None, folders: dict[str, str] | None = None
+) -> bytes:
     """The bytes of ``path``, a regular file inside the ``content`` folder of at most
     ``max_bytes`` bytes; raises :class:`ContentPathError` for anything else (before reading
-    a byte of it)."""
-    real = confined_path(content, path, max_bytes=max_bytes)
+    a byte of it). ``folders`` as for :func:`confined_path`."""
+    real = confined_path(content, path, max_bytes=max_bytes, folders=folders)
     flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
     try:
         descriptor = os.open(real, flags)
