@@ -232,6 +232,23 @@ class KeptBetweenBuilds:
     sessions: RebuildCache = field(default_factory=RebuildCache)  # the info-sessions plugin's
     templates: MemoryBytecodeCache = field(default_factory=lambda: MemoryBytecodeCache())
     scratch: Path | None = None  # a folder in memory (tmpfs) to build in, when there is room
+    removal: threading.Thread | None = None  # removing the last build's folder in memory
+
+    def remove_later(self, folder: Path) -> None:
+        """Remove ``folder`` (a build in memory, already written into output/) in the
+        background: the served site does not wait for it (it was a twentieth of a rebuild
+        at N = 1,000)."""
+        self.wait_for_removal()
+        self.removal = threading.Thread(
+            target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True
+        )
+        self.removal.start()
+
+    def wait_for_removal(self) -> None:
+        """Return once the folder given to ``remove_later`` is gone."""
+        if self.removal is not None:
+            self.removal.join()
+            self.removal = None
 
 
 def load_settings(settings_file: Path, overrides: Mapping[str, Any] | None = None) -> dict:
@@ -273,6 +290,8 @@ def _build_locked(
 ) -> BuildResult:
     """build_site's work, with the lock held."""
     scratch = kept.scratch if kept is not None else None
+    if kept is not None:
+        kept.wait_for_removal()  # the last build's folder in memory, before making another
     staging = Path(
         tempfile.mkdtemp(prefix=f".{output.name}.{STAGING_MARK}", dir=scratch or output.parent)
     )
@@ -290,7 +309,10 @@ def _build_locked(
         except OSError as error:
             raise BuildError([write_problem(error)]) from error
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if kept is not None and scratch is not None:
+            kept.remove_later(staging)
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
         staging_map.unlink(missing_ok=True)
     return BuildResult(output=output, notices=tuple(notices))
 
@@ -517,40 +539,50 @@ def sync_tree(source: Path, target: Path) -> None:
     )
     try:
         wanted: set[str] = set()
-        changed: list[tuple[str, str, str]] = []  # (relative folder, name, pending file)
-        for folder, _, names in os.walk(source_root):
-            relative = os.path.relpath(folder, source_root)
-            target_folder = target_root if relative == "." else os.path.join(target_root, relative)
-            for name in names:
-                wanted.add(os.path.normpath(os.path.join(relative, name)))
-                with open(os.path.join(folder, name), "rb") as handle:
-                    new = handle.read()
-                try:
-                    with open(os.path.join(target_folder, name), "rb") as handle:
-                        if handle.read() == new:
-                            continue
-                except (IsADirectoryError, FileNotFoundError, NotADirectoryError):
-                    pass
-                written = os.path.join(pending, str(len(changed)))
-                _write_bytes(written, new)
-                changed.append((relative, name, written))
-        for relative, name, written in changed:
-            destination = os.path.normpath(os.path.join(target_root, relative, name))
+        changed: list[tuple[str, str]] = []  # (relative path, pending file)
+        for relative, path in _files(source_root):
+            wanted.add(relative)
+            with open(path, "rb") as handle:
+                new = handle.read()
+            try:
+                with open(os.path.join(target_root, relative), "rb") as handle:
+                    if handle.read() == new:
+                        continue
+            except (IsADirectoryError, FileNotFoundError, NotADirectoryError):
+                pass
+            written = os.path.join(pending, str(len(changed)))
+            _write_bytes(written, new)
+            changed.append((relative, written))
+        for relative, written in changed:
+            destination = os.path.join(target_root, relative)
             if os.path.isdir(destination) and not os.path.islink(destination):
                 shutil.rmtree(destination)  # a folder became a file
-            _make_folder(target_root, relative)
+            _make_folder(target_root, os.path.dirname(relative))
             os.replace(written, destination)
     finally:
         shutil.rmtree(pending, ignore_errors=True)
     for folder, folders, names in os.walk(target_root, topdown=False):
         relative = os.path.relpath(folder, target_root)
+        prefix = "" if relative == "." else relative + os.sep
         for name in names:
-            if os.path.normpath(os.path.join(relative, name)) not in wanted:
+            if prefix + name not in wanted:
                 os.unlink(os.path.join(folder, name))
         for name in folders:
             place = os.path.join(folder, name)
             if not os.path.islink(place) and not os.listdir(place):
                 os.rmdir(place)
+
+
+def _files(root: str, relative: str = "") -> Iterator[tuple[str, str]]:
+    """(path relative to ``root``, path) of every file under ``root``, as ``os.walk`` finds
+    them (links to folders are not entered); faster than os.walk with relpath."""
+    with os.scandir(os.path.join(root, relative) if relative else root) as entries:
+        for entry in entries:
+            inner = relative + os.sep + entry.name if relative else entry.name
+            if not entry.is_dir():
+                yield inner, entry.path
+            elif not entry.is_symlink():
+                yield from _files(root, inner)
 
 
 def _make_folder(root: str, relative: str) -> None:

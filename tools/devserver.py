@@ -289,6 +289,7 @@ class Rebuilder:
 
     def close(self) -> None:
         """Remove the in-memory build folder."""
+        self.kept.wait_for_removal()
         if self.kept.scratch is not None:
             shutil.rmtree(self.kept.scratch, ignore_errors=True)
             self.kept.scratch = None

@@ -14,6 +14,7 @@ from pelican.plugins.info_sessions.cache import (
     reads_other_sessions,
     template_family,
 )
+from pelican.plugins.info_sessions.fragments import ReuseExtension
 from pelican.plugins.info_sessions.generator import TEMPLATES
 
 from tools.build import PROJECT_ROOT
@@ -75,10 +76,17 @@ def test_the_family_follows_extends_includes_and_imports() -> None:
 
 
 def test_the_real_session_template_allows_reuse() -> None:
-    env = Environment(loader=FileSystemLoader(str(PROJECT_ROOT / "theme" / "templates")))
+    env = Environment(
+        loader=FileSystemLoader(str(PROJECT_ROOT / "theme" / "templates")),
+        extensions=[ReuseExtension],
+    )
     family = template_family(env, "sessions/session.html")
     assert family is not None
     assert {"sessions/session.html", "base.html", "partials/nav.html"} <= set(family)
+    # The calendar pages' templates too; the subscribe page reads every feed.
+    for name in ("list", "past", "month", "series"):
+        assert template_family(env, f"sessions/{name}.html") is not None, name
+    assert template_family(env, "sessions/subscribe.html") is None
 
 
 def test_the_plugins_default_session_template_allows_reuse() -> None:

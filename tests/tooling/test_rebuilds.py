@@ -64,6 +64,7 @@ def test_edits_between_rebuilds_give_what_a_fresh_build_gives(
     assert (rebuild.scratch is not None) is through_scratch
     assert rebuild()
     if rebuild.scratch is not None:
+        rebuild.kept.wait_for_removal()  # the build's folder in memory goes in the background
         assert list(rebuild.scratch.iterdir()) == []  # nothing left behind
     sessions = sorted((site["content"] / "sessions").glob("*.md"))
     moved, renamed, dropped = sessions[0], sessions[1], sessions[2]

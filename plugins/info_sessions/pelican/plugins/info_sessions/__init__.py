@@ -16,6 +16,8 @@ from .settings import DEFAULTS
 
 __all__ = ["register"]
 
+REUSE_EXTENSION = "pelican.plugins.info_sessions.fragments.ReuseExtension"
+
 
 def leave_sessions_to_us(pelican: Any) -> None:
     """Pelican's article and page generators skip the sessions folder: its files are
@@ -25,6 +27,15 @@ def leave_sessions_to_us(pelican: Any) -> None:
         excludes = list(pelican.settings.get(name) or [])
         if folder not in excludes:
             pelican.settings[name] = [*excludes, folder]
+
+
+def add_reuse_tag(pelican: Any) -> None:
+    """Every template environment of the build knows the ``reuse`` tag (``fragments``)."""
+    jinja = dict(pelican.settings.get("JINJA_ENVIRONMENT") or {})
+    extensions = list(jinja.get("extensions") or [])
+    if REUSE_EXTENSION not in extensions:
+        jinja["extensions"] = [*extensions, REUSE_EXTENSION]
+        pelican.settings["JINJA_ENVIRONMENT"] = jinja
 
 
 def get_generators(pelican: object) -> type[SessionsGenerator]:
@@ -45,5 +56,6 @@ def register() -> None:
     # get_generators adds our generator. Generators run in no guaranteed order, so the
     # programs a site gives are read in all_generators_finalized, when every context exists.
     signals.initialized.connect(leave_sessions_to_us)
+    signals.initialized.connect(add_reuse_tag)
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(finalize_sessions)

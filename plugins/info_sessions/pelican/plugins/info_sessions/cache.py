@@ -9,7 +9,8 @@ builds (``RebuildCache.installed``, through the plugin's ``get_cache`` signal), 
   all pure functions of their keys;
 - each page the generator writes (session, list, past, month and series pages), while
   what it is given to show and everything else it is made from are the same
-  (``page_inputs``); a page whose templates read other sessions is always rendered.
+  (``page_inputs``); a page whose templates read other sessions is always rendered;
+- the output of each ``reuse`` tag's body (``fragments``: a session card), by its key.
 
 It forgets everything when the settings change (``start``). What is kept is only ever used
 if it is exactly what the build would make again: `make serve` writes, byte for byte, what
@@ -70,6 +71,10 @@ class BuildCache:
         """``compute()``, a pure function of ``key``."""
         return compute()
 
+    def fragment(self, env: Environment, key: Hashable, render: Callable[[], str]) -> str:
+        """The output of a ``reuse`` tag's body (``fragments``) with ``key``: ``render()``."""
+        return render()
+
     def pages(
         self, env: Environment, template: str, content: str, sessions: str, group: str
     ) -> PageStore:
@@ -128,6 +133,8 @@ class RebuildCache(BuildCache):
         self.page_counts: dict[str, PageCount] = {}  # of the last build, by group
         self._stores: dict[str, PageStore] = {}  # of this build, by template
         self._content: dict[tuple[str, str], str | None] = {}  # content_digest, this build
+        # family_digest of a fragment's template, by environment and template, this build
+        self._template_sources: dict[tuple[int, Any], str | None] = {}
         self._forget()
 
     def _forget(self) -> None:
@@ -157,6 +164,7 @@ class RebuildCache(BuildCache):
         self._pages_last, self._pages_now = self._pages_now, {}
         self.page_counts, self._stores = {}, {}
         self._content: dict[tuple[str, str], str | None] = {}
+        self._template_sources: dict[tuple[int, Any], str | None] = {}
 
     def checked(self, path: str, data: bytes, check: Callable[[], Checked]) -> Checked:
         """The file's result from an earlier build while its bytes are the same."""
@@ -180,6 +188,24 @@ class RebuildCache(BuildCache):
                 found = compute()
             self._values_now[key] = found
         return found
+
+    def fragment(self, env: Environment, key: Hashable, render: Callable[[], str]) -> str:
+        """The body's output kept from this build or the last, while its template (the
+        key's first item) and every template that one uses are the same; else
+        ``render()``."""
+        template = key[0] if isinstance(key, tuple) and key else None
+        place = (id(env), template)
+        if place not in self._template_sources:
+            self._template_sources[place] = family_digest(env, template, self._templates)
+        templates = self._template_sources[place]
+        if templates is None:  # a template known only at render time: nothing to key on
+            return render()
+        full = ("fragment", templates, key)
+        try:
+            hash(full)
+        except TypeError:  # a value that cannot be a key: always rendered
+            return render()
+        return self.value(full, render)
 
     def pages(
         self, env: Environment, template: str, content: str, sessions: str, group: str
@@ -215,9 +241,9 @@ class TemplateReads:
     other_sessions: bool
 
 
-def template_reads(env: Environment, source: str) -> TemplateReads:
-    """Parse one template's source and say what it reads."""
-    tree = env.parse(source)
+def template_reads(env: Environment, source: str, name: str | None = None) -> TemplateReads:
+    """Parse one template's source (of template ``name``) and say what it reads."""
+    tree = env.parse(source, name)
     return TemplateReads(
         templates=tuple(meta.find_referenced_templates(tree)),
         other_sessions=reads_other_sessions(tree),
@@ -249,11 +275,16 @@ def reads_other_sessions(tree: nodes.Template) -> bool:
 
 
 def template_family(
-    env: Environment, name: str, known: dict[str, TemplateReads] | None = None
+    env: Environment,
+    name: str,
+    known: dict[str, TemplateReads] | None = None,
+    *,
+    may_read_sessions: bool = False,
 ) -> dict[str, str] | None:
     """Source of template ``name`` and of every template it extends, includes or imports,
-    by name; None when one of them reads other sessions or names a template only known at
-    render time. ``known`` keeps what each source reads, by source."""
+    by name; None when one of them names a template only known at render time, or reads
+    other sessions (unless ``may_read_sessions``). ``known`` keeps what each source reads,
+    by source."""
     known = {} if known is None else known
     sources: dict[str, str] = {}
     waiting = [name]
@@ -267,9 +298,9 @@ def template_family(
             source = "\0missing"
         sources[current] = source
         if source not in known:
-            known[source] = template_reads(env, source)
+            known[source] = template_reads(env, source, current)
         reads = known[source]
-        if reads.other_sessions or None in reads.templates:
+        if (reads.other_sessions and not may_read_sessions) or None in reads.templates:
             return None
         waiting.extend(t for t in reads.templates if t is not None)
     return sources
@@ -280,6 +311,22 @@ def _content_files(root: str, skip: str) -> Iterator[str]:
         folders[:] = sorted(f for f in folders if os.path.join(folder, f) != skip)
         for name in sorted(names):
             yield os.path.join(folder, name)
+
+
+def family_digest(
+    env: Environment, template: Any, known: dict[str, TemplateReads] | None = None
+) -> str | None:
+    """A digest of template ``template`` and every template it extends, includes or
+    imports; None when one of them is named only at render time."""
+    if not isinstance(template, str):
+        return None
+    family = template_family(env, template, known, may_read_sessions=True)
+    if family is None:
+        return None
+    digest = hashlib.sha256()
+    for name in sorted(family):
+        digest.update(f"template {name}\0{family[name]}\0".encode())
+    return digest.hexdigest()
 
 
 def content_digest(content: str, sessions: str) -> str | None:

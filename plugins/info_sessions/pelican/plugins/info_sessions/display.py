@@ -372,14 +372,25 @@ def make_view(
             )
         ),
     )
+    # Keyed by the wall times with their offsets and zones: aware datetimes compare equal
+    # across zones when they are the same instant, which is not the same text.
+    when = (session.start.isoformat(), session.end.isoformat(), session.timezone)
+    date_text, time_text, site_text = derive(
+        ("when", *when, config.site_timezone.key),
+        lambda: (
+            long_date(session.start),
+            time_range(session.start, session.end),
+            site_time_text(session, config.site_timezone),
+        ),
+    )
     return SessionView(
         session=session,
         program=program,
         url=session.url,
         page_url=page_url,
-        date_text=long_date(session.start),
-        time_text=time_range(session.start, session.end),
-        site_time_text=site_time_text(session, config.site_timezone),
+        date_text=date_text,
+        time_text=time_text,
+        site_time_text=site_text,
         description=description,
         calendar_links=derive(
             ("links", session, head), lambda: calendar_links(session, session.feed_path, head)

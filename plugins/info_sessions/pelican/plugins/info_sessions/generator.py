@@ -53,8 +53,8 @@ logger = logging.getLogger(__name__)
 FEED_SIZE_LIMIT = 900_000
 # The default templates, used where the theme has none of its own.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-# Writes a session page kept from the last build through Pelican's writer: its HTML, as
-# rendered then.
+# Writes a page kept from the last build through Pelican's writer: its HTML, as rendered
+# then.
 KEPT_PAGE = Template("{{ kept_page }}")
 
 
@@ -106,6 +106,8 @@ class SessionsGenerator(Generator):
         self.shared: SessionsContext | None = None
         self.months: tuple[MonthPage, ...] = ()
         self.ical = IcalCache(self.cache)
+        self.feed_data: dict[str, bytes] = {}  # each feed's .ics, made once for its size
+        self.folders_made: set[str] = set()  # folders of the output made by _write_bytes
 
     # -- reading -----------------------------------------------------------------------
     def generate_context(self) -> None:
@@ -288,7 +290,9 @@ class SessionsGenerator(Generator):
         for feed in feeds:
             if not feed.sessions:
                 continue
-            size = len(self._feed_bytes(feed, feed.sessions))
+            data = self._feed_bytes(feed, feed.sessions)
+            self.feed_data[feed.path] = data  # what generate_output writes
+            size = len(data)
             if size <= FEED_SIZE_LIMIT:
                 continue
             longest = max(feed.sessions, key=lambda v: len(v.session.body_html))
@@ -386,9 +390,13 @@ class SessionsGenerator(Generator):
                 path,
                 len(data),
             )
-        target = Path(self.output_path) / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        target = os.path.join(self.output_path, path)
+        folder = os.path.dirname(target)
+        if folder not in self.folders_made:  # most .ics files share one folder
+            os.makedirs(folder, exist_ok=True)
+            self.folders_made.add(folder)
+        with open(target, "wb") as handle:
+            handle.write(data)
 
     def generate_output(self, writer: Any) -> None:
         """Stop the build with every problem any generator recorded; or write the list
@@ -423,7 +431,8 @@ class SessionsGenerator(Generator):
         self._write_series_pages(writer, ical)
         self._write_page(writer, "sessions/subscribe", save_as(config.subscribe_url))
         for feed in self.shared.feeds:
-            self._write_bytes(feed.path, self._feed_bytes(feed, feed.sessions))
+            data = self.feed_data.get(feed.path)
+            self._write_bytes(feed.path, data or self._feed_bytes(feed, feed.sessions))
 
     def _write_page(
         self, writer: Any, name: str, page: str, group: str = "calendar pages", **values: Any
@@ -446,8 +455,8 @@ class SessionsGenerator(Generator):
             if pages.reusing and key is not None:
                 with open(os.path.join(self.output_path, page), encoding="utf-8") as html:
                     pages.keep(key, html.read())
-        else:
-            writer.write_file(page, KEPT_PAGE, self.context, kept_page=Markup(kept))
+        else:  # its template reads only the page itself, not the site's context
+            writer.write_file(page, KEPT_PAGE, {}, kept_page=Markup(kept))
         pages.count.written += 1
 
     def _write_series_pages(self, writer: Any, ical: IcalCache) -> None:
