@@ -237,7 +237,7 @@ class KeptBetweenBuilds:
     def remove_later(self, folder: Path) -> None:
         """Remove ``folder`` (a build in memory, already written into output/) in the
         background: the served site does not wait for it (it was a twentieth of a rebuild
-        at N = 1,000)."""
+        at N = 1,000). A failed build removes its folder before it raises."""
         self.wait_for_removal()
         self.removal = threading.Thread(
             target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True
@@ -296,6 +296,7 @@ def _build_locked(
         tempfile.mkdtemp(prefix=f".{output.name}.{STAGING_MARK}", dir=scratch or output.parent)
     )
     staging_map = staging.with_name(staging.name + ".sources.json")
+    synced = False
     try:
         notices = _run_pelican(settings_file, overrides, kept, staging, staging_map)
         try:
@@ -308,9 +309,10 @@ def _build_locked(
                 _place_file(staging_map, source_map_path(output), temporary)
         except OSError as error:
             raise BuildError([write_problem(error)]) from error
+        synced = True
     finally:
-        if kept is not None and scratch is not None:
-            kept.remove_later(staging)
+        if kept is not None and scratch is not None and synced:
+            kept.remove_later(staging)  # the served site is complete: it need not wait
         else:
             shutil.rmtree(staging, ignore_errors=True)
         staging_map.unlink(missing_ok=True)
