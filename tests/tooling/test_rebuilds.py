@@ -36,6 +36,13 @@ def _fresh(site: dict[str, Path], tmp_path: Path, name: str) -> dict[str, bytes]
     return tree_digest(output)
 
 
+def _rebuilder(site: dict[str, Path], request: pytest.FixtureRequest) -> Rebuilder:
+    """`make serve`'s rebuilds of the test site, closed when the test ends."""
+    rebuild = Rebuilder(site["output"], PROJECT_ROOT / "pelicanconf.py", _overrides(site))
+    request.addfinalizer(rebuild.close)
+    return rebuild
+
+
 def _set_field(path: Path, field: str, value: str) -> None:
     """Set a header field of a session file, adding it after the title if it is missing."""
     lines = path.read_text("utf-8").splitlines()
@@ -163,8 +170,7 @@ def test_one_edit_renders_one_session_page_and_program_edits_render_them_all(
     capsys: pytest.CaptureFixture[str],
     request: pytest.FixtureRequest,
 ) -> None:
-    rebuild = Rebuilder(site["output"], PROJECT_ROOT / "pelicanconf.py", _overrides(site))
-    request.addfinalizer(rebuild.close)
+    rebuild = _rebuilder(site, request)
     assert rebuild()
     sessions = sorted((site["content"] / "sessions").glob("*.md"))
     count = len(session_files(site["content"] / "sessions"))  # a series' dates each
@@ -207,8 +213,7 @@ def test_a_session_template_that_reads_other_sessions_renders_every_page(
         ),
         "utf-8",
     )
-    rebuild = Rebuilder(site["output"], PROJECT_ROOT / "pelicanconf.py", _overrides(site))
-    request.addfinalizer(rebuild.close)
+    rebuild = _rebuilder(site, request)
     assert rebuild()
     sessions = sorted((site["content"] / "sessions").glob("*.md"))
     upcoming = [
@@ -238,8 +243,7 @@ def test_calendar_pages_are_rendered_again_only_when_what_they_show_changes(
     capsys: pytest.CaptureFixture[str],
     request: pytest.FixtureRequest,
 ) -> None:
-    rebuild = Rebuilder(site["output"], PROJECT_ROOT / "pelicanconf.py", _overrides(site))
-    request.addfinalizer(rebuild.close)
+    rebuild = _rebuilder(site, request)
     assert rebuild()
     rendered, unchanged = _calendar_pages(capsys.readouterr().out)
     assert unchanged == 0

@@ -71,8 +71,11 @@ class BuildCache:
         """``compute()``, a pure function of ``key``."""
         return compute()
 
-    def fragment(self, env: Environment, key: Hashable, render: Callable[[], str]) -> str:
-        """The output of a ``reuse`` tag's body (``fragments``) with ``key``: ``render()``."""
+    def fragment(
+        self, env: Environment, template: str | None, key: Hashable, render: Callable[[], str]
+    ) -> str:
+        """The output of a ``reuse`` tag's body (``fragments``) in ``template`` with
+        ``key``: ``render()``."""
         return render()
 
     def pages(
@@ -134,7 +137,7 @@ class RebuildCache(BuildCache):
         self._stores: dict[str, PageStore] = {}  # of this build, by template
         self._content: dict[tuple[str, str], str | None] = {}  # content_digest, this build
         # family_digest of a fragment's template, by environment and template, this build
-        self._template_sources: dict[tuple[int, Any], str | None] = {}
+        self._template_sources: dict[tuple[int, str | None], str | None] = {}
         self._forget()
 
     def _forget(self) -> None:
@@ -163,8 +166,7 @@ class RebuildCache(BuildCache):
         self._values_last, self._values_now = self._values_now, {}
         self._pages_last, self._pages_now = self._pages_now, {}
         self.page_counts, self._stores = {}, {}
-        self._content: dict[tuple[str, str], str | None] = {}
-        self._template_sources: dict[tuple[int, Any], str | None] = {}
+        self._content, self._template_sources = {}, {}
 
     def checked(self, path: str, data: bytes, check: Callable[[], Checked]) -> Checked:
         """The file's result from an earlier build while its bytes are the same."""
@@ -189,18 +191,18 @@ class RebuildCache(BuildCache):
             self._values_now[key] = found
         return found
 
-    def fragment(self, env: Environment, key: Hashable, render: Callable[[], str]) -> str:
-        """The body's output kept from this build or the last, while its template (the
-        key's first item) and every template that one uses are the same; else
-        ``render()``."""
-        template = key[0] if isinstance(key, tuple) and key else None
+    def fragment(
+        self, env: Environment, template: str | None, key: Hashable, render: Callable[[], str]
+    ) -> str:
+        """The body's output kept from this build or the last, while ``template`` and every
+        template it uses are the same; else ``render()``."""
         place = (id(env), template)
         if place not in self._template_sources:
             self._template_sources[place] = family_digest(env, template, self._templates)
         templates = self._template_sources[place]
         if templates is None:  # a template known only at render time: nothing to key on
             return render()
-        full = ("fragment", templates, key)
+        full = ("fragment", templates, template, key)
         try:
             hash(full)
         except TypeError:  # a value that cannot be a key: always rendered
@@ -224,9 +226,10 @@ class RebuildCache(BuildCache):
         return store
 
 
-def build_cache(generator: object) -> BuildCache:
-    """The cache a generator uses: the one installed around this build, else none."""
-    answers = [cache for _, cache in get_cache.send(generator) if cache is not None]
+def build_cache(sender: object) -> BuildCache:
+    """The cache ``sender`` (a generator, a template environment) uses: the one installed
+    around this build, else one that keeps nothing."""
+    answers = [cache for _, cache in get_cache.send(sender) if cache is not None]
     return answers[0] if answers else BuildCache()
 
 
@@ -313,20 +316,23 @@ def _content_files(root: str, skip: str) -> Iterator[str]:
             yield os.path.join(folder, name)
 
 
-def family_digest(
-    env: Environment, template: Any, known: dict[str, TemplateReads] | None = None
-) -> str | None:
-    """A digest of template ``template`` and every template it extends, includes or
-    imports; None when one of them is named only at render time."""
-    if not isinstance(template, str):
-        return None
-    family = template_family(env, template, known, may_read_sessions=True)
-    if family is None:
-        return None
-    digest = hashlib.sha256()
+def _family_hash(family: dict[str, str], start: str = "") -> str:
+    """A digest of ``start`` and of a template family's sources (``template_family``)."""
+    digest = hashlib.sha256(start.encode())
     for name in sorted(family):
         digest.update(f"template {name}\0{family[name]}\0".encode())
     return digest.hexdigest()
+
+
+def family_digest(
+    env: Environment, template: str | None, known: dict[str, TemplateReads] | None = None
+) -> str | None:
+    """A digest of template ``template`` and every template it extends, includes or
+    imports; None when one of them is named only at render time."""
+    if template is None:
+        return None
+    family = template_family(env, template, known, may_read_sessions=True)
+    return None if family is None else _family_hash(family)
 
 
 def content_digest(content: str, sessions: str) -> str | None:
@@ -357,7 +363,4 @@ def page_inputs(
     family = template_family(env, template, known)
     if family is None or content is None:
         return None
-    digest = hashlib.sha256(f"content {content}\0".encode())
-    for name in sorted(family):
-        digest.update(f"template {name}\0{family[name]}\0".encode())
-    return digest.hexdigest()
+    return _family_hash(family, f"content {content}\0")

@@ -24,7 +24,7 @@ from jinja2.exceptions import TemplateNotFound
 from jinja2.ext import Extension
 from jinja2.parser import Parser
 
-from .hooks import get_cache
+from .cache import build_cache
 
 TAG = "reuse"
 # Statements a body (or a macro it calls) may not hold: they read or bind beyond its key.
@@ -55,12 +55,10 @@ class _BodyCheck:
     """Checks that a body reads only its key (see the module's docstring)."""
 
     def __init__(self, parser: Parser, lineno: int, defined: _Reads, environment: Any) -> None:
-        self.parser, self.lineno, self.defined, self.environment = (
-            parser,
-            lineno,
-            defined,
-            environment,
-        )
+        self.parser = parser
+        self.lineno = lineno
+        self.defined = defined
+        self.environment = environment
         self.settings: set[str] = set()  # the upper-case names read
         self.seen: set[str] = set()  # the macros checked
 
@@ -163,9 +161,7 @@ class ReuseExtension(Extension):
             self._analysing.discard(parser.name)
 
     # -- rendering --------------------------------------------------------------------------
-    def _render(self, template: str, lineno: int, key: tuple[Any, ...], caller: Any) -> str:
+    def _render(self, template: str | None, lineno: int, key: tuple[Any, ...], caller: Any) -> str:
         """The body's output for ``key``: kept by `make serve`'s cache, else rendered."""
-        answers = [cache for _, cache in get_cache.send(self.environment) if cache is not None]
-        if not answers:
-            return caller()
-        return answers[0].fragment(self.environment, (template, lineno, key), caller)
+        cache = build_cache(self.environment)
+        return cache.fragment(self.environment, template, (lineno, key), caller)

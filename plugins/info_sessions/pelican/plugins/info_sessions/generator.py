@@ -446,7 +446,7 @@ class SessionsGenerator(Generator):
         )
         key: tuple[tuple[str, Any], ...] | None = tuple(sorted(values.items()))
         try:
-            kept = pages.get(key) if pages.reusing else None
+            kept = pages.get(key)
         except TypeError:  # a value that cannot be a key (unhashable): always rendered
             key, kept = None, None
         if kept is None:
